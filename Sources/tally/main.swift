@@ -1,0 +1,2 @@
+import TallyStorage
+print("tally")
