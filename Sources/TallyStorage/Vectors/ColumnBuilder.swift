@@ -22,6 +22,9 @@ public struct ColumnBuilder: Sendable {
     /// Rows appended so far.
     public var count: Int { valid.count }
 
+    /// Whether the most recently appended row holds a value.
+    public var lastIsValid: Bool { valid.last ?? false }
+
     public mutating func appendNull() {
         switch type {
         case .float64: doubles.append(0)

@@ -1,0 +1,167 @@
+import Foundation
+import Synchronization
+
+/// Crash torture: a child process ingests with acknowledgements (and flushes and compacts) while a
+/// parent kills it with SIGKILL at random moments, then reopens the store and checks that every
+/// acknowledged row is present exactly once and no partial write appears.
+public enum CrashTorture {
+    /// The table the torture writer fills; `size` lets the checker spot a partially applied write.
+    public static let schema = TableSchema(name: "torture", columns: [
+        ColumnSchema("id", .int64, nullable: false),
+        ColumnSchema("batch", .int64, nullable: false),
+        ColumnSchema("size", .int32, nullable: false),
+        ColumnSchema("at", .timestamp, nullable: false),
+        ColumnSchema("note", .string),
+    ], timeColumn: "at")
+
+    static let tenant = "torture"
+
+    /// Options that make flushes and compactions frequent, so kills land inside them too.
+    public static var options: StoreOptions {
+        var o = StoreOptions()
+        o.flushRows = 3000
+        o.compactBelowRows = 50_000
+        o.compactMinSegments = 3
+        o.rowGroupRows = 1024
+        o.cacheBytes = 1 << 26
+        return o
+    }
+
+    /// The child's loop: two writer threads append batches and print `ack <batch>` once each is durable;
+    /// one also flushes and compacts at random. Runs until killed (or `maxBatches` per thread).
+    public static func runWriter(dataDir: String, run: Int, seed: UInt64, maxBatches: Int = 1_000_000) throws {
+        let cat = try Catalog(root: dataDir, options: options)
+        let t = try cat.createTenant(tenant)
+        let table = t.hasTable(schema.name) ? try t.table(schema.name) : try t.createTable(schema)
+        let out = Mutex(FileHandle.standardOutput)
+        let failure = Mutex<String?>(nil)
+        let threads = 2
+        let done = DispatchGroup()
+        for w in 0..<threads {
+            done.enter()
+            Thread.detachNewThread {
+                defer { done.leave() }
+                var rng = SplitMix(seed: seed ^ UInt64(run * 7919 + w))
+                var k = w
+                while k < maxBatches * threads {
+                    let batchID = Int64(run) * 10_000_000 + Int64(k)
+                    let n = 1 + Int(rng.next() % 300)
+                    var ids = [Int64](), batches = [Int64](), sizes = [Int64](), at = [Int64]()
+                    var notes = ColumnBuilder(.string, capacity: n)
+                    for i in 0..<n {
+                        ids.append(batchID * 1000 + Int64(i))
+                        batches.append(batchID)
+                        sizes.append(Int64(n))
+                        at.append(1_700_000_000_000_000 + batchID * 1000 + Int64(i))
+                        if rng.next() % 4 == 0 { notes.appendNull() } else { notes.append(string: "b\(batchID)-\(i)") }
+                    }
+                    let batch = RowBatch(columns: [
+                        ColumnData.fromIntegers(.int64, ids), ColumnData.fromIntegers(.int64, batches),
+                        ColumnData.fromIntegers(.int32, sizes), ColumnData.fromIntegers(.timestamp, at), notes.finish(),
+                    ])
+                    do {
+                        try table.append(batch)
+                        out.withLock { $0.write(Data("ack \(batchID)\n".utf8)) }
+                        if w == 0 {
+                            let r = rng.next() % 20
+                            if r == 0 { try table.flush() } else if r == 1 { try table.compact() }
+                        }
+                    } catch {
+                        failure.withLock { $0 = "\(error)" }
+                        return
+                    }
+                    k += threads
+                }
+            }
+        }
+        done.wait()
+        if let f = failure.withLock({ $0 }) { throw StorageError.closed("torture writer failed: \(f)") }
+    }
+
+    /// What a check of the store after a kill found.
+    public struct Verdict: Sendable {
+        public var rows = 0
+        public var batches = 0
+        public var problems: [String] = []
+    }
+
+    /// Reopens the store and checks it against the acknowledged batch ids.
+    public static func verify(dataDir: String, acknowledged: Set<Int64>) -> Verdict {
+        var v = Verdict()
+        do {
+            let cat = try Catalog(root: dataDir, options: options)
+            guard cat.hasTenant(tenant) else {
+                if !acknowledged.isEmpty { v.problems.append("tenant missing but \(acknowledged.count) batches were acknowledged") }
+                return v
+            }
+            let t = try cat.tenant(tenant)
+            guard t.hasTable(schema.name) else {
+                if !acknowledged.isEmpty { v.problems.append("table missing but \(acknowledged.count) batches were acknowledged") }
+                return v
+            }
+            let all = try t.table(schema.name).snapshot().readAll()
+            v.rows = all.count
+            var perBatch: [Int64: (count: Int, size: Int)] = [:]
+            var ids = Set<Int64>()
+            let idc = all.columns[0], bc = all.columns[1], sc = all.columns[2]
+            for i in 0..<all.count {
+                if !ids.insert(idc.integer(at: i)).inserted { v.problems.append("row id \(idc.integer(at: i)) appears twice") }
+                let b = bc.integer(at: i)
+                perBatch[b, default: (0, Int(sc.integer(at: i)))].count += 1
+            }
+            v.batches = perBatch.count
+            for (b, p) in perBatch where p.count != p.size {
+                v.problems.append("batch \(b) is partial: \(p.count) of \(p.size) rows")
+            }
+            for b in acknowledged where perBatch[b] == nil {
+                v.problems.append("acknowledged batch \(b) is missing")
+            }
+        } catch {
+            v.problems.append("reopen failed: \(error)")
+        }
+        if v.problems.count > 20 { v.problems = Array(v.problems.prefix(20)) + ["…"] }
+        return v
+    }
+
+    /// Runs `kills` rounds: start `executable` with `arguments(run)`, SIGKILL it after a random delay,
+    /// collect its acknowledgements, verify. Returns one verdict per round.
+    public static func drive(executable: String, dataDir: String, kills: Int, seed: UInt64,
+                             maxDelayMillis: Int = 400, arguments: (Int) -> [String]) throws -> [Verdict] {
+        var rng = SplitMix(seed: seed)
+        var acked = Set<Int64>()
+        var verdicts: [Verdict] = []
+        for run in 0..<kills {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: executable)
+            p.arguments = arguments(run)
+            let pipe = Pipe()
+            p.standardOutput = pipe
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            let delay = 30 + Int(rng.next() % UInt64(maxDelayMillis))
+            Thread.sleep(forTimeInterval: Double(delay) / 1000)
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            // Only complete lines count: a line cut by the kill was never a finished acknowledgement.
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+                if line.hasPrefix("ack "), let b = Int64(line.dropFirst(4)) { acked.insert(b) }
+            }
+            verdicts.append(verify(dataDir: dataDir, acknowledged: acked))
+        }
+        return verdicts
+    }
+}
+
+/// SplitMix64: a tiny deterministic generator for test drivers.
+public struct SplitMix: Sendable {
+    var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `tally` command: one executable for the REPL, the server and the shell tools.
+@main
+struct Tally: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tally",
+        abstract: "Tally: a columnar analytics store for contact-center data.",
+        subcommands: [CheckCommand.self, TortureCommand.self, TortureWriterCommand.self]
+    )
+}
