@@ -95,29 +95,6 @@ struct ChunkHeader {
 /// The error every malformed chunk produces.
 func corrupt(_ detail: String) -> StorageError { .corrupt(path: "", detail: detail) }
 
-/// Little-endian append-only byte buffer.
-struct ByteWriter {
-    var bytes: [UInt8] = []
-
-    init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
-
-    var count: Int { bytes.count }
-
-    mutating func u8(_ v: UInt8) { bytes.append(v) }
-    mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
-    mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
-
-    mutating func append(_ raw: UnsafeRawBufferPointer) { bytes.append(contentsOf: raw) }
-    mutating func append(_ other: [UInt8]) { bytes.append(contentsOf: other) }
-    mutating func append(words: [UInt64]) { words.withUnsafeBytes { bytes.append(contentsOf: $0) } }
-
-    /// Pads with zero bytes to the next multiple of 8.
-    mutating func padTo8() {
-        let pad = roundUp8(bytes.count) - bytes.count
-        if pad > 0 { bytes.append(contentsOf: repeatElement(0, count: pad)) }
-    }
-}
-
 extension UnsafeRawBufferPointer {
     // Callers check bounds first; these only hide the unaligned little-endian load.
     @inline(__always) func u8(_ off: Int) -> UInt8 { load(fromByteOffset: off, as: UInt8.self) }

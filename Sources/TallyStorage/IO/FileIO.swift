@@ -168,6 +168,13 @@ public struct ByteWriter {
     public mutating func string(_ s: String) { let u = Array(s.utf8); u32(UInt32(u.count)); bytes.append(contentsOf: u) }
     /// Pads with zeros to a multiple of `n`.
     public mutating func align(_ n: Int) { while bytes.count % n != 0 { bytes.append(0) } }
+    /// Bytes written so far.
+    public var count: Int { bytes.count }
+    public mutating func append(_ raw: UnsafeRawBufferPointer) { bytes.append(contentsOf: raw) }
+    public mutating func append(_ other: [UInt8]) { bytes.append(contentsOf: other) }
+    public mutating func append(words: [UInt64]) { words.withUnsafeBytes { bytes.append(contentsOf: $0) } }
+    /// Pads with zero bytes to the next multiple of 8.
+    public mutating func padTo8() { align(8) }
 }
 
 /// Bounds-checked little-endian reader; any overrun throws instead of trapping, since input may be damaged.
