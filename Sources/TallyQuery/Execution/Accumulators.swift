@@ -1,0 +1,515 @@
+import Foundation
+
+/// Per-group state of one aggregate. `update` runs once per batch with the rows' group ids;
+/// `active[i] == 1` marks the rows that count (FILTER passed, argument not NULL).
+protocol Accumulator: AnyObject {
+    func update(_ groups: UnsafePointer<UInt32>, _ n: Int, _ args: [ColumnData], _ active: UnsafePointer<UInt8>?, groupCount: Int)
+    /// Folds `other` (same kind) into self; `map[g]` is the group in self of other's group g.
+    func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int)
+    func finish(groupCount: Int) throws -> ColumnData
+}
+
+enum Accumulators {
+    /// The accumulator computing `agg`.
+    static func make(_ agg: BoundAggregate) -> Accumulator {
+        if agg.distinct, agg.kind != .min, agg.kind != .max {
+            return DistinctAcc(agg)
+        }
+        let argType = agg.args.first?.type
+        switch agg.kind {
+        case .countStar, .count: return CountAcc()
+        case .sum:
+            return argType == .float64 ? SumDoubleAcc(avg: false) : SumIntAcc()
+        case .avg: return SumDoubleAcc(avg: true)
+        case .min, .max:
+            switch argType {
+            case .float64: return MinMaxDoubleAcc(isMax: agg.kind == .max)
+            case .string: return MinMaxStringAcc(isMax: agg.kind == .max)
+            default: return MinMaxIntAcc(isMax: agg.kind == .max, type: agg.type)
+            }
+        case .stddevSamp, .stddevPop, .varSamp, .varPop: return VarianceAcc(agg.kind)
+        case .quantileCont(let q), .approxQuantile(let q): return QuantileAcc(q, discrete: false, type: agg.type)
+        case .quantileDisc(let q): return QuantileAcc(q, discrete: true, type: agg.type)
+        case .argMin, .argMax: return ArgAcc(isMax: agg.kind == .argMax, type: agg.type)
+        case .boolAnd, .boolOr: return BoolAcc(isAnd: agg.kind == .boolAnd)
+        case .anyValue: return AnyValueAcc(type: agg.type)
+        }
+    }
+}
+
+/// count(*) and count(x).
+final class CountAcc: Accumulator {
+    var counts = GrowBuffer<Int64>(fill: 0)
+    deinit { counts.free() }
+
+    func update(_ g: UnsafePointer<UInt32>, _ n: Int, _ args: [ColumnData], _ active: UnsafePointer<UInt8>?, groupCount: Int) {
+        counts.ensure(groupCount)
+        let c = counts.ptr
+        if let a = active { for i in 0..<n { c[Int(g[i])] &+= Int64(a[i]) } } else { for i in 0..<n { c[Int(g[i])] &+= 1 } }
+    }
+
+    func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int) {
+        let o = other as! CountAcc
+        counts.ensure(groupCount)
+        for (g, t) in map.enumerated() { counts[Int(t)] &+= o.counts[g] }
+    }
+
+    func finish(groupCount: Int) -> ColumnData {
+        counts.ensure(groupCount)
+        return ColumnData.fromIntegers(.int64, Array(UnsafeBufferPointer(start: counts.ptr, count: groupCount)))
+    }
+}
+
+/// sum of integers (NULL when no row counted).
+final class SumIntAcc: Accumulator {
+    var sums = GrowBuffer<Int64>(fill: 0)
+    var counts = GrowBuffer<Int64>(fill: 0)
+    var overflow = false
+    deinit { sums.free(); counts.free() }
+
+    func update(_ g: UnsafePointer<UInt32>, _ n: Int, _ args: [ColumnData], _ active: UnsafePointer<UInt8>?, groupCount: Int) {
+        sums.ensure(groupCount); counts.ensure(groupCount)
+        let s = sums.ptr, c = counts.ptr
+        let x = Vectors.int64(args[0])
+        var ovf = false
+        withExtendedLifetime(x) {
+            let v = x.int64s
+            if let a = active {
+                for i in 0..<n {
+                    let k = Int(g[i])
+                    let (r, o) = s[k].addingReportingOverflow(v[i] & (0 &- Int64(a[i])))
+                    s[k] = r; ovf = ovf || o
+                    c[k] &+= Int64(a[i])
+                }
+            } else {
+                for i in 0..<n {
+                    let k = Int(g[i])
+                    let (r, o) = s[k].addingReportingOverflow(v[i])
+                    s[k] = r; ovf = ovf || o
+                    c[k] &+= 1
+                }
+            }
+        }
+        overflow = overflow || ovf
+    }
+
+    func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int) {
+        let o = other as! SumIntAcc
+        sums.ensure(groupCount); counts.ensure(groupCount)
+        overflow = overflow || o.overflow
+        for (g, t) in map.enumerated() {
+            let (r, ov) = sums[Int(t)].addingReportingOverflow(o.sums[g])
+            sums[Int(t)] = r
+            overflow = overflow || ov
+            counts[Int(t)] &+= o.counts[g]
+        }
+    }
+
+    func finish(groupCount: Int) throws -> ColumnData {
+        if overflow { throw EvaluationError("integer overflow in sum") }
+        sums.ensure(groupCount); counts.ensure(groupCount)
+        return ColumnData.fromIntegers(.int64, (0..<groupCount).map { sums[$0] }, valid: (0..<groupCount).map { counts[$0] > 0 })
+    }
+}
+
+/// sum and avg of doubles (also avg of integers).
+final class SumDoubleAcc: Accumulator {
+    let avg: Bool
+    var sums = GrowBuffer<Double>(fill: 0)
+    var counts = GrowBuffer<Int64>(fill: 0)
+    init(avg: Bool) { self.avg = avg }
+    deinit { sums.free(); counts.free() }
+
+    func update(_ g: UnsafePointer<UInt32>, _ n: Int, _ args: [ColumnData], _ active: UnsafePointer<UInt8>?, groupCount: Int) {
+        sums.ensure(groupCount); counts.ensure(groupCount)
+        let s = sums.ptr, c = counts.ptr
+        let arg = args[0]
+        if arg.type == .int32 && active == nil {
+            let v = arg.int32s
+            for i in 0..<n { let k = Int(g[i]); s[k] += Double(v[i]); c[k] &+= 1 }
+            return
+        }
+        let x = Vectors.float64(arg)
+        withExtendedLifetime(x) {
+            let v = x.float64s
+            if let a = active {
+                for i in 0..<n { let k = Int(g[i]); s[k] += a[i] != 0 ? v[i] : 0; c[k] &+= Int64(a[i]) }
+            } else {
+                for i in 0..<n { let k = Int(g[i]); s[k] += v[i]; c[k] &+= 1 }
+            }
+        }
+    }
+
+    func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int) {
+        let o = other as! SumDoubleAcc
+        sums.ensure(groupCount); counts.ensure(groupCount)
+        for (g, t) in map.enumerated() { sums[Int(t)] += o.sums[g]; counts[Int(t)] &+= o.counts[g] }
+    }
+
+    func finish(groupCount: Int) -> ColumnData {
+        sums.ensure(groupCount); counts.ensure(groupCount)
+        return ColumnData.fromDoubles((0..<groupCount).map { avg && counts[$0] > 0 ? sums[$0] / Double(counts[$0]) : sums[$0] },
+                                      valid: (0..<groupCount).map { counts[$0] > 0 })
+    }
+}
+
+/// min/max of integers, booleans and timestamps.
+final class MinMaxIntAcc: Accumulator {
+    let isMax: Bool
+    let type: DataType
+    var best: GrowBuffer<Int64>
+    var seen = GrowBuffer<UInt8>(fill: 0)
+    init(isMax: Bool, type: DataType) {
+        self.isMax = isMax
+        self.type = type
+        best = GrowBuffer(fill: isMax ? .min : .max)
+    }
+    deinit { best.free(); seen.free() }
+
+    func update(_ g: UnsafePointer<UInt32>, _ n: Int, _ args: [ColumnData], _ active: UnsafePointer<UInt8>?, groupCount: Int) {
+        best.ensure(groupCount); seen.ensure(groupCount)
+        let b = best.ptr, s = seen.ptr
+        let x = Vectors.int64(args[0])
+        withExtendedLifetime(x) {
+            let v = x.int64s
+            for i in 0..<n where active == nil || active![i] != 0 {
+                let k = Int(g[i])
+                b[k] = isMax ? Swift.max(b[k], v[i]) : Swift.min(b[k], v[i])
+                s[k] = 1
+            }
+        }
+    }
+
+    func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int) {
+        let o = other as! MinMaxIntAcc
+        best.ensure(groupCount); seen.ensure(groupCount)
+        for (g, t) in map.enumerated() where o.seen[g] != 0 {
+            let k = Int(t)
+            best[k] = isMax ? Swift.max(best[k], o.best[g]) : Swift.min(best[k], o.best[g])
+            seen[k] = 1
+        }
+    }
+
+    func finish(groupCount: Int) -> ColumnData {
+        best.ensure(groupCount); seen.ensure(groupCount)
+        return ColumnData.fromIntegers(type, (0..<groupCount).map { seen[$0] != 0 ? best[$0] : 0 }, valid: (0..<groupCount).map { seen[$0] != 0 })
+    }
+}
+
+/// min/max of doubles (NaN is larger than every number, as in PostgreSQL and DuckDB).
+final class MinMaxDoubleAcc: Accumulator {
+    let isMax: Bool
+    var best = GrowBuffer<Double>(fill: 0)
+    var seen = GrowBuffer<UInt8>(fill: 0)
+    init(isMax: Bool) { self.isMax = isMax }
+    deinit { best.free(); seen.free() }
+
+    @inline(__always) func better(_ a: Double, _ b: Double) -> Bool {
+        if isMax { return a.isNaN ? !b.isNaN : (!b.isNaN && a > b) }
+        return b.isNaN ? !a.isNaN : (!a.isNaN && a < b)
+    }
+
+    func update(_ g: UnsafePointer<UInt32>, _ n: Int, _ args: [ColumnData], _ active: UnsafePointer<UInt8>?, groupCount: Int) {
+        best.ensure(groupCount); seen.ensure(groupCount)
+        let v = args[0].float64s
+        for i in 0..<n where active == nil || active![i] != 0 {
+            let k = Int(g[i])
+            if seen[k] == 0 || better(v[i], best[k]) { best[k] = v[i]; seen[k] = 1 }
+        }
+    }
+
+    func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int) {
+        let o = other as! MinMaxDoubleAcc
+        best.ensure(groupCount); seen.ensure(groupCount)
+        for (g, t) in map.enumerated() where o.seen[g] != 0 {
+            let k = Int(t)
+            if seen[k] == 0 || better(o.best[g], best[k]) { best[k] = o.best[g]; seen[k] = 1 }
+        }
+    }
+
+    func finish(groupCount: Int) -> ColumnData {
+        best.ensure(groupCount); seen.ensure(groupCount)
+        return ColumnData.fromDoubles((0..<groupCount).map { best[$0] }, valid: (0..<groupCount).map { seen[$0] != 0 })
+    }
+}
+
+/// min/max of strings, by byte order.
+final class MinMaxStringAcc: Accumulator {
+    let isMax: Bool
+    var best: [[UInt8]?] = []
+    init(isMax: Bool) { self.isMax = isMax }
+
+    func consider(_ k: Int, _ s: [UInt8]) {
+        guard let cur = best[k] else { best[k] = s; return }
+        if isMax ? cur.lexicographicallyPrecedes(s) : s.lexicographicallyPrecedes(cur) { best[k] = s }
+    }
+
+    func update(_ g: UnsafePointer<UInt32>, _ n: Int, _ args: [ColumnData], _ active: UnsafePointer<UInt8>?, groupCount: Int) {
+        if best.count < groupCount { best.append(contentsOf: repeatElement(nil, count: groupCount - best.count)) }
+        let c = args[0]
+        let d = c.dictionary!
+        // Rank dictionary entries once, then compare ranks per row.
+        let order = (0..<d.count).sorted { Array(d.utf8($0)).lexicographicallyPrecedes(Array(d.utf8($1))) }
+        var rank = [Int](repeating: 0, count: d.count)
+        for (r, e) in order.enumerated() { rank[e] = r }
+        var bestCode = [Int](repeating: -1, count: groupCount)
+        let codes = c.codes
+        for i in 0..<n where active == nil || active![i] != 0 {
+            let k = Int(g[i]), e = Int(codes[i])
+            if bestCode[k] < 0 || (isMax ? rank[e] > rank[bestCode[k]] : rank[e] < rank[bestCode[k]]) { bestCode[k] = e }
+        }
+        for k in 0..<groupCount where bestCode[k] >= 0 { consider(k, Array(d.utf8(bestCode[k]))) }
+    }
+
+    func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int) {
+        let o = other as! MinMaxStringAcc
+        if best.count < groupCount { best.append(contentsOf: repeatElement(nil, count: groupCount - best.count)) }
+        for (g, t) in map.enumerated() { if let s = o.best[g] { consider(Int(t), s) } }
+    }
+
+    func finish(groupCount: Int) -> ColumnData {
+        var b = ColumnBuilder(.string, capacity: groupCount)
+        for k in 0..<groupCount {
+            if k < best.count, let s = best[k] { b.append(string: String(decoding: s, as: UTF8.self)) } else { b.appendNull() }
+        }
+        return b.finish()
+    }
+}
+
+/// Variance and standard deviation by Welford's method (stable for large means).
+final class VarianceAcc: Accumulator {
+    let kind: AggKind
+    var count = GrowBuffer<Double>(fill: 0)
+    var mean = GrowBuffer<Double>(fill: 0)
+    var m2 = GrowBuffer<Double>(fill: 0)
+    init(_ kind: AggKind) { self.kind = kind }
+    deinit { count.free(); mean.free(); m2.free() }
+
+    func update(_ g: UnsafePointer<UInt32>, _ n: Int, _ args: [ColumnData], _ active: UnsafePointer<UInt8>?, groupCount: Int) {
+        count.ensure(groupCount); mean.ensure(groupCount); m2.ensure(groupCount)
+        let x = Vectors.float64(args[0])
+        withExtendedLifetime(x) {
+            let v = x.float64s
+            let c = count.ptr, m = mean.ptr, q = m2.ptr
+            for i in 0..<n where active == nil || active![i] != 0 {
+                let k = Int(g[i])
+                c[k] += 1
+                let d = v[i] - m[k]
+                m[k] += d / c[k]
+                q[k] += d * (v[i] - m[k])
+            }
+        }
+    }
+
+    func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int) {
+        let o = other as! VarianceAcc
+        count.ensure(groupCount); mean.ensure(groupCount); m2.ensure(groupCount)
+        for (g, t) in map.enumerated() where o.count[g] > 0 {
+            let k = Int(t)
+            let na = count[k], nb = o.count[g], n = na + nb
+            let d = o.mean[g] - mean[k]
+            mean[k] += d * nb / n
+            m2[k] += o.m2[g] + d * d * na * nb / n
+            count[k] = n
+        }
+    }
+
+    func finish(groupCount: Int) -> ColumnData {
+        count.ensure(groupCount); mean.ensure(groupCount); m2.ensure(groupCount)
+        let sample = kind == .stddevSamp || kind == .varSamp
+        let root = kind == .stddevSamp || kind == .stddevPop
+        var vals: [Double] = [], valid: [Bool] = []
+        for k in 0..<groupCount {
+            let n = count[k]
+            let denom = sample ? n - 1 : n
+            if denom <= 0 { vals.append(0); valid.append(false); continue }
+            let v = Swift.max(0, m2[k] / denom)
+            vals.append(root ? v.squareRoot() : v)
+            valid.append(true)
+        }
+        return ColumnData.fromDoubles(vals, valid: valid)
+    }
+}
+
+/// Exact quantiles: values are collected per group and selected at the end.
+final class QuantileAcc: Accumulator {
+    let q: Double
+    let discrete: Bool
+    let type: DataType
+    var values: [[Double]] = []
+    init(_ q: Double, discrete: Bool, type: DataType) {
+        self.q = q
+        self.discrete = discrete
+        self.type = type
+    }
+
+    func update(_ g: UnsafePointer<UInt32>, _ n: Int, _ args: [ColumnData], _ active: UnsafePointer<UInt8>?, groupCount: Int) {
+        if values.count < groupCount { values.append(contentsOf: repeatElement([], count: groupCount - values.count)) }
+        let x = Vectors.float64(args[0])
+        withExtendedLifetime(x) {
+            let v = x.float64s
+            for i in 0..<n where active == nil || active![i] != 0 { values[Int(g[i])].append(v[i]) }
+        }
+    }
+
+    func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int) {
+        let o = other as! QuantileAcc
+        if values.count < groupCount { values.append(contentsOf: repeatElement([], count: groupCount - values.count)) }
+        for (g, t) in map.enumerated() { values[Int(t)].append(contentsOf: o.values[g]) }
+    }
+
+    func finish(groupCount: Int) -> ColumnData {
+        var out: [Double] = [], valid: [Bool] = []
+        for k in 0..<groupCount {
+            guard k < values.count, !values[k].isEmpty else { out.append(0); valid.append(false); continue }
+            var v = values[k]
+            v.sort()
+            let n = v.count
+            if discrete {
+                // percentile_disc: the first value whose position reaches q·n.
+                let idx = Swift.max(0, Int((q * Double(n)).rounded(.up)) - 1)
+                out.append(v[Swift.min(idx, n - 1)])
+            } else {
+                let pos = q * Double(n - 1)
+                let lo = Int(pos.rounded(.down)), hi = Swift.min(lo + 1, n - 1)
+                out.append(v[lo] + (v[hi] - v[lo]) * (pos - Double(lo)))
+            }
+            valid.append(true)
+        }
+        let doubles = ColumnData.fromDoubles(out, valid: valid)
+        if type == .float64 { return doubles }
+        return (try? Casts.castVector(doubles, to: type)) ?? doubles
+    }
+}
+
+/// arg_min / arg_max: the first argument's value at the row where the second is extreme.
+final class ArgAcc: Accumulator {
+    let isMax: Bool
+    let type: DataType
+    var best: [(Value, Value)?] = []
+    init(isMax: Bool, type: DataType) {
+        self.isMax = isMax
+        self.type = type
+    }
+
+    func consider(_ k: Int, _ v: Value, _ key: Value) {
+        guard let cur = best[k] else { best[k] = (v, key); return }
+        let c = BuiltinFunctions.compareValues(key, cur.1)
+        if isMax ? c > 0 : c < 0 { best[k] = (v, key) }
+    }
+
+    func update(_ g: UnsafePointer<UInt32>, _ n: Int, _ args: [ColumnData], _ active: UnsafePointer<UInt8>?, groupCount: Int) {
+        if best.count < groupCount { best.append(contentsOf: repeatElement(nil, count: groupCount - best.count)) }
+        let keyCol = args[1]
+        for i in 0..<n where (active == nil || active![i] != 0) && keyCol.isValid(i) {
+            consider(Int(g[i]), args[0].value(at: i), keyCol.value(at: i))
+        }
+    }
+
+    func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int) {
+        let o = other as! ArgAcc
+        if best.count < groupCount { best.append(contentsOf: repeatElement(nil, count: groupCount - best.count)) }
+        for (g, t) in map.enumerated() { if let b = o.best[g] { consider(Int(t), b.0, b.1) } }
+    }
+
+    func finish(groupCount: Int) -> ColumnData {
+        ColumnData.from(type, (0..<groupCount).map { $0 < best.count ? (best[$0]?.0 ?? .null) : .null })
+    }
+}
+
+/// bool_and / bool_or.
+final class BoolAcc: Accumulator {
+    let isAnd: Bool
+    var state = GrowBuffer<UInt8>(fill: 2) // 2 = no row yet
+    init(isAnd: Bool) { self.isAnd = isAnd }
+    deinit { state.free() }
+
+    func update(_ g: UnsafePointer<UInt32>, _ n: Int, _ args: [ColumnData], _ active: UnsafePointer<UInt8>?, groupCount: Int) {
+        state.ensure(groupCount)
+        let v = args[0].bools
+        for i in 0..<n where active == nil || active![i] != 0 {
+            let k = Int(g[i])
+            let cur = state[k]
+            state[k] = cur == 2 ? v[i] : (isAnd ? cur & v[i] : cur | v[i])
+        }
+    }
+
+    func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int) {
+        let o = other as! BoolAcc
+        state.ensure(groupCount)
+        for (g, t) in map.enumerated() where o.state[g] != 2 {
+            let cur = state[Int(t)]
+            state[Int(t)] = cur == 2 ? o.state[g] : (isAnd ? cur & o.state[g] : cur | o.state[g])
+        }
+    }
+
+    func finish(groupCount: Int) -> ColumnData {
+        state.ensure(groupCount)
+        return ColumnData.fromIntegers(.bool, (0..<groupCount).map { Int64(state[$0] == 1 ? 1 : 0) }, valid: (0..<groupCount).map { state[$0] != 2 })
+    }
+}
+
+/// any_value: some value of the group.
+final class AnyValueAcc: Accumulator {
+    let type: DataType
+    var values: [Value?] = []
+    init(type: DataType) { self.type = type }
+
+    func update(_ g: UnsafePointer<UInt32>, _ n: Int, _ args: [ColumnData], _ active: UnsafePointer<UInt8>?, groupCount: Int) {
+        if values.count < groupCount { values.append(contentsOf: repeatElement(nil, count: groupCount - values.count)) }
+        for i in 0..<n where (active == nil || active![i] != 0) && values[Int(g[i])] == nil { values[Int(g[i])] = args[0].value(at: i) }
+    }
+
+    func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int) {
+        let o = other as! AnyValueAcc
+        if values.count < groupCount { values.append(contentsOf: repeatElement(nil, count: groupCount - values.count)) }
+        for (g, t) in map.enumerated() where values[Int(t)] == nil { values[Int(t)] = o.values[g] }
+    }
+
+    func finish(groupCount: Int) -> ColumnData {
+        ColumnData.from(type, (0..<groupCount).map { $0 < values.count ? (values[$0] ?? .null) : .null })
+    }
+}
+
+/// DISTINCT aggregates: the distinct values per group are kept, then fed to the plain aggregate.
+final class DistinctAcc: Accumulator {
+    let agg: BoundAggregate
+    var sets: [Set<Value>] = []
+    init(_ agg: BoundAggregate) { self.agg = agg }
+
+    func update(_ g: UnsafePointer<UInt32>, _ n: Int, _ args: [ColumnData], _ active: UnsafePointer<UInt8>?, groupCount: Int) {
+        if sets.count < groupCount { sets.append(contentsOf: repeatElement([], count: groupCount - sets.count)) }
+        let c = args[0]
+        if c.type == .string {
+            let d = c.dictionary!
+            let strings = (0..<d.count).map { Value.string(d[$0]) }
+            let codes = c.codes
+            for i in 0..<n where active == nil || active![i] != 0 { sets[Int(g[i])].insert(strings[Int(codes[i])]) }
+            return
+        }
+        for i in 0..<n where active == nil || active![i] != 0 { sets[Int(g[i])].insert(c.value(at: i)) }
+    }
+
+    func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int) {
+        let o = other as! DistinctAcc
+        if sets.count < groupCount { sets.append(contentsOf: repeatElement([], count: groupCount - sets.count)) }
+        for (g, t) in map.enumerated() { sets[Int(t)].formUnion(o.sets[g]) }
+    }
+
+    func finish(groupCount: Int) throws -> ColumnData {
+        var plain = agg
+        plain.distinct = false
+        plain.filter = nil
+        let acc = Accumulators.make(plain)
+        var groups: [UInt32] = []
+        var vals: [Value] = []
+        for k in 0..<groupCount where k < sets.count {
+            for v in sets[k] { groups.append(UInt32(k)); vals.append(v) }
+        }
+        let col = ColumnData.from(agg.args[0].type, vals)
+        if !vals.isEmpty {
+            groups.withUnsafeBufferPointer { acc.update($0.baseAddress!, vals.count, [col], nil, groupCount: groupCount) }
+        }
+        return try acc.finish(groupCount: groupCount)
+    }
+}

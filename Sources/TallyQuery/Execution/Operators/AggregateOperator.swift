@@ -1,0 +1,122 @@
+/// The partial state of a hash aggregation: group table plus one accumulator per aggregate.
+final class AggregationState {
+    let keys: [BoundExpr]
+    let aggregates: [BoundAggregate]
+    let table: GroupTable
+    let accs: [Accumulator]
+
+    init(keys: [BoundExpr], aggregates: [BoundAggregate]) {
+        self.keys = keys
+        self.aggregates = aggregates
+        table = GroupTable(keyTypes: keys.map(\.type))
+        accs = aggregates.map { Accumulators.make($0) }
+    }
+
+    /// Folds one input batch into the state.
+    func consume(_ b: Batch) throws {
+        let n = b.count
+        guard n > 0 else { return }
+        let keyCols = try keys.map { try ExprEvaluator.vector($0, b) }
+        var groups = [UInt32](repeating: 0, count: n)
+        try groups.withUnsafeMutableBufferPointer { g in
+            table.groupIDs(keyCols, count: n, into: g.baseAddress!)
+            let gc = table.groupCount
+            var active = [UInt8](repeating: 1, count: n)
+            for (k, agg) in aggregates.enumerated() {
+                let args = try agg.args.map { try ExprEvaluator.vector($0, b) }
+                // Rows that count: FILTER is TRUE and (except count(*)) the first argument is not NULL.
+                var needMask = false
+                if let f = agg.filter {
+                    let fv = try ExprEvaluator.vector(f, b)
+                    let p = fv.bools
+                    for i in 0..<n { active[i] = p[i] & (fv.isValid(i) ? 1 : 0) }
+                    needMask = true
+                } else {
+                    for i in 0..<n { active[i] = 1 }
+                }
+                if agg.kind != .countStar, let a0 = args.first, a0.validity != nil {
+                    for i in 0..<n where !a0.isValid(i) { active[i] = 0 }
+                    needMask = true
+                }
+                if needMask {
+                    active.withUnsafeBufferPointer { accs[k].update(g.baseAddress!, n, args, $0.baseAddress!, groupCount: gc) }
+                } else {
+                    accs[k].update(g.baseAddress!, n, args, nil, groupCount: gc)
+                }
+            }
+        }
+    }
+
+    /// Folds another partial state (same plan) into this one.
+    func merge(_ other: AggregationState) {
+        var map = [UInt32](repeating: 0, count: other.table.groupCount)
+        for g in 0..<other.table.groupCount { map[g] = table.groupID(forKey: other.table.keyValues(g)) }
+        for (a, b) in zip(accs, other.accs) { a.merge(b, map, groupCount: table.groupCount) }
+    }
+
+    /// The result: key columns, then aggregate columns.
+    func finish() throws -> Batch {
+        let n = table.groupCount
+        var cols: [ColumnData] = []
+        for (k, key) in keys.enumerated() {
+            var b = ColumnBuilder(key.type, capacity: n)
+            for g in 0..<n { b.append(table.keyValues(g)[k]) }
+            cols.append(b.finish())
+        }
+        for a in accs { cols.append(try a.finish(groupCount: n)) }
+        return Batch(columns: cols, count: n)
+    }
+}
+
+/// GROUP BY with aggregates, over one input (workers run several and merge, see Executor).
+final class AggregateOperator: PhysicalOperator {
+    let inputs: [PhysicalOperator]
+    let keys: [BoundExpr]
+    let aggregates: [BoundAggregate]
+    let ctx: QueryContext
+    var done = false
+
+    init(inputs: [PhysicalOperator], keys: [BoundExpr], aggregates: [BoundAggregate], ctx: QueryContext) {
+        self.inputs = inputs
+        self.keys = keys
+        self.aggregates = aggregates
+        self.ctx = ctx
+    }
+
+    func next() throws -> Batch? {
+        guard !done else { return nil }
+        done = true
+        let states = try Parallel.map(inputs) { input -> AggregationState in
+            let s = AggregationState(keys: keys, aggregates: aggregates)
+            while let b = try input.next() {
+                try ctx.check()
+                try s.consume(b)
+            }
+            return s
+        }
+        let first = states[0]
+        for s in states.dropFirst() { first.merge(s) }
+        return try first.finish()
+    }
+}
+
+/// DISTINCT over all columns.
+final class DistinctOperator: PhysicalOperator {
+    let input: PhysicalOperator
+    let types: [DataType]
+    var done = false
+    init(_ input: PhysicalOperator, types: [DataType]) {
+        self.input = input
+        self.types = types
+    }
+
+    func next() throws -> Batch? {
+        guard !done else { return nil }
+        done = true
+        let keys = types.enumerated().map { BoundExpr.column($0, $1, name: "c\($0)") }
+        let s = AggregationState(keys: keys, aggregates: [])
+        while let b = try input.next() { try s.consume(b) }
+        let out = try s.finish()
+        return out.count == 0 ? nil : out
+    }
+}
