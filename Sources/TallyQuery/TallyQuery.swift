@@ -1,1 +1,2 @@
+// TallyQuery: the SQL front end (Parse/), and later the binder, planner and executor.
 @_exported import TallyStorage
