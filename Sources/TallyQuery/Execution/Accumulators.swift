@@ -50,6 +50,7 @@ final class CountAcc: Accumulator {
 
     func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int) {
         let o = other as! CountAcc
+        o.counts.ensure(map.count)
         counts.ensure(groupCount)
         for (g, t) in map.enumerated() { counts[Int(t)] &+= o.counts[g] }
     }
@@ -95,6 +96,7 @@ final class SumIntAcc: Accumulator {
 
     func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int) {
         let o = other as! SumIntAcc
+        o.sums.ensure(map.count); o.counts.ensure(map.count)
         sums.ensure(groupCount); counts.ensure(groupCount)
         overflow = overflow || o.overflow
         for (g, t) in map.enumerated() {
@@ -142,6 +144,7 @@ final class SumDoubleAcc: Accumulator {
 
     func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int) {
         let o = other as! SumDoubleAcc
+        o.sums.ensure(map.count); o.counts.ensure(map.count)
         sums.ensure(groupCount); counts.ensure(groupCount)
         for (g, t) in map.enumerated() { sums[Int(t)] += o.sums[g]; counts[Int(t)] &+= o.counts[g] }
     }
@@ -182,6 +185,7 @@ final class MinMaxIntAcc: Accumulator {
 
     func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int) {
         let o = other as! MinMaxIntAcc
+        o.best.ensure(map.count); o.seen.ensure(map.count)
         best.ensure(groupCount); seen.ensure(groupCount)
         for (g, t) in map.enumerated() where o.seen[g] != 0 {
             let k = Int(t)
@@ -220,6 +224,7 @@ final class MinMaxDoubleAcc: Accumulator {
 
     func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int) {
         let o = other as! MinMaxDoubleAcc
+        o.best.ensure(map.count); o.seen.ensure(map.count)
         best.ensure(groupCount); seen.ensure(groupCount)
         for (g, t) in map.enumerated() where o.seen[g] != 0 {
             let k = Int(t)
@@ -264,7 +269,7 @@ final class MinMaxStringAcc: Accumulator {
     func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int) {
         let o = other as! MinMaxStringAcc
         if best.count < groupCount { best.append(contentsOf: repeatElement(nil, count: groupCount - best.count)) }
-        for (g, t) in map.enumerated() { if let s = o.best[g] { consider(Int(t), s) } }
+        for (g, t) in map.enumerated() where g < o.best.count { if let s = o.best[g] { consider(Int(t), s) } }
     }
 
     func finish(groupCount: Int) -> ColumnData {
@@ -303,6 +308,7 @@ final class VarianceAcc: Accumulator {
 
     func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int) {
         let o = other as! VarianceAcc
+        o.count.ensure(map.count); o.mean.ensure(map.count); o.m2.ensure(map.count)
         count.ensure(groupCount); mean.ensure(groupCount); m2.ensure(groupCount)
         for (g, t) in map.enumerated() where o.count[g] > 0 {
             let k = Int(t)
@@ -355,7 +361,7 @@ final class QuantileAcc: Accumulator {
     func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int) {
         let o = other as! QuantileAcc
         if values.count < groupCount { values.append(contentsOf: repeatElement([], count: groupCount - values.count)) }
-        for (g, t) in map.enumerated() { values[Int(t)].append(contentsOf: o.values[g]) }
+        for (g, t) in map.enumerated() where g < o.values.count { values[Int(t)].append(contentsOf: o.values[g]) }
     }
 
     func finish(groupCount: Int) -> ColumnData {
@@ -409,7 +415,7 @@ final class ArgAcc: Accumulator {
     func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int) {
         let o = other as! ArgAcc
         if best.count < groupCount { best.append(contentsOf: repeatElement(nil, count: groupCount - best.count)) }
-        for (g, t) in map.enumerated() { if let b = o.best[g] { consider(Int(t), b.0, b.1) } }
+        for (g, t) in map.enumerated() where g < o.best.count { if let b = o.best[g] { consider(Int(t), b.0, b.1) } }
     }
 
     func finish(groupCount: Int) -> ColumnData {
@@ -436,6 +442,7 @@ final class BoolAcc: Accumulator {
 
     func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int) {
         let o = other as! BoolAcc
+        o.state.ensure(map.count)
         state.ensure(groupCount)
         for (g, t) in map.enumerated() where o.state[g] != 2 {
             let cur = state[Int(t)]
@@ -463,7 +470,7 @@ final class AnyValueAcc: Accumulator {
     func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int) {
         let o = other as! AnyValueAcc
         if values.count < groupCount { values.append(contentsOf: repeatElement(nil, count: groupCount - values.count)) }
-        for (g, t) in map.enumerated() where values[Int(t)] == nil { values[Int(t)] = o.values[g] }
+        for (g, t) in map.enumerated() where g < o.values.count && values[Int(t)] == nil { values[Int(t)] = o.values[g] }
     }
 
     func finish(groupCount: Int) -> ColumnData {
@@ -493,7 +500,7 @@ final class DistinctAcc: Accumulator {
     func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int) {
         let o = other as! DistinctAcc
         if sets.count < groupCount { sets.append(contentsOf: repeatElement([], count: groupCount - sets.count)) }
-        for (g, t) in map.enumerated() { sets[Int(t)].formUnion(o.sets[g]) }
+        for (g, t) in map.enumerated() where g < o.sets.count { sets[Int(t)].formUnion(o.sets[g]) }
     }
 
     func finish(groupCount: Int) throws -> ColumnData {

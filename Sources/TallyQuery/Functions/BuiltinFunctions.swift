@@ -7,6 +7,7 @@ enum BuiltinFunctions {
         registerStrings(r)
         registerNumbers(r)
         registerNulls(r)
+        registerZones(r)
     }
 
     // MARK: helpers
@@ -414,6 +415,17 @@ enum BuiltinFunctions {
         default:
             let x = Vectors.intValue(a), y = Vectors.intValue(b)
             return x == y ? 0 : (x < y ? -1 : 1)
+        }
+    }
+}
+
+extension BuiltinFunctions {
+    /// `ts AT TIME ZONE 'Zone'` / timezone(zone, ts): the wall-clock time in that zone.
+    static func registerZones(_ r: FunctionRegistry) {
+        r.registerScalar("timezone", signature: "timezone(zone VARCHAR, ts TIMESTAMP) → local wall-clock time") { args in
+            guard args.count == 2, let zname = constString(args[0]), args[1].type == .timestamp else { return nil }
+            let zone = try ZoneOffsets.zone(named: zname)
+            return ScalarFunction(name: "timezone", returnType: .timestamp) { a, n in try zoned(a[1], n, zone, back: false) { $0 } }
         }
     }
 }
