@@ -10,12 +10,21 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
     ],
     targets: [
         .systemLibrary(
             name: "CLZ4",
             pkgConfig: "liblz4",
             providers: [.apt(["liblz4-dev"])]
+        ),
+        .systemLibrary(
+            name: "CEditLine",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
         ),
         .target(
             name: "CTallyKernels",
@@ -35,18 +44,33 @@ let package = Package(
             resources: [.embedInCode("Resources/schema.sql")]
         ),
         .target(
+            name: "TallyServer",
+            dependencies: [
+                "TallyAnalytics", "TallyQuery", "TallyStorage",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ]
+        ),
+        .target(
             name: "TallyGen",
             dependencies: ["TallyStorage"]
         ),
         .executableTarget(
             name: "tally",
             dependencies: [
-                "TallyStorage", "TallyQuery", "TallyAnalytics", "TallyGen",
+                "TallyStorage", "TallyQuery", "TallyAnalytics", "TallyGen", "TallyServer", "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "TallyStorageTests", dependencies: ["TallyStorage"]),
         .testTarget(name: "TallyQueryTests", dependencies: ["TallyQuery", "TallyStorage"]),
         .testTarget(name: "TallyGenTests", dependencies: ["TallyGen", "TallyStorage"]),
+        .testTarget(name: "TallyServerTests", dependencies: ["TallyServer", "TallyQuery", "TallyStorage",
+                                                             .product(name: "NIOCore", package: "swift-nio"),
+                                                             .product(name: "NIOPosix", package: "swift-nio")]),
+        .testTarget(name: "TallyCLITests", dependencies: ["TallyQuery", "TallyStorage"]),
     ]
 )
