@@ -242,23 +242,16 @@ public final class TableStore: @unchecked Sendable {
         guard let lastSeq = taken.last?.lastSeq else { return }
         let batch = RowBatch.concat(taken.map(\.batch))
         do {
-            var m = manifest
-            let name = Manifest.segmentName(m.nextSegmentNumber)
-            m.nextSegmentNumber += 1
-            try SegmentWriter.write(batch, schema: schema, to: directory + "/" + name, rowGroupRows: options.rowGroupRows)
-            let seg = try Segment(path: directory + "/" + name, cache: cache)
-            m.segments.append(.init(name: name, rows: seg.rowCount))
-            m.walFlushedSeq = lastSeq
-            m.generation += 1
-            try FileIO.writeAtomically(manifestPath, m.encoded())
-            cond.lock()
-            manifest = m
-            segments.append(seg)
-            buffer.removeFirst(taken.count)
-            frozenCount = 0
-            oldestBufferedAt = buffer.isEmpty ? nil : Date().timeIntervalSince1970
-            republish()
-            cond.unlock()
+            let seg = try writeSegment(batch)
+            try commitManifest { m in
+                m.segments.append(.init(name: seg.name, rows: seg.rowCount))
+                m.walFlushedSeq = lastSeq
+            } apply: {
+                segments.append(seg)
+                buffer.removeFirst(taken.count)
+                frozenCount = 0
+                oldestBufferedAt = buffer.isEmpty ? nil : Date().timeIntervalSince1970
+            }
         } catch {
             cond.lock()
             frozenCount = 0
@@ -294,49 +287,68 @@ public final class TableStore: @unchecked Sendable {
     /// is unchanged. Returns the number of rows loaded.
     @discardableResult
     public func bulkLoad(_ produce: (_ emit: (RowBatch) throws -> Void) throws -> Void) throws -> Int {
-        maintenance.lock()
-        defer { maintenance.unlock() }
-        var m = manifest
-        var written: [String] = []
-        var newSegs: [Segment] = []
-        var total = 0
+        let load = beginBulkLoad()
         do {
-            var group: [RowBatch] = []
-            var rows = 0
-            func emitSegment() throws {
-                guard rows > 0 else { return }
-                let name = Manifest.segmentName(m.nextSegmentNumber)
-                m.nextSegmentNumber += 1
-                written.append(name)
-                try SegmentWriter.write(RowBatch.concat(group), schema: schema, to: directory + "/" + name, rowGroupRows: options.rowGroupRows)
-                let seg = try Segment(path: directory + "/" + name, cache: cache)
-                newSegs.append(seg)
-                m.segments.append(.init(name: name, rows: seg.rowCount))
-                group = []
-                rows = 0
-            }
-            try produce { b in
-                try validate(b)
-                guard b.count > 0 else { return }
-                if rows + b.count > options.segmentRows { try emitSegment() }
-                group.append(b)
-                rows += b.count
-                total += b.count
-            }
-            try emitSegment()
-            guard !newSegs.isEmpty else { return 0 }
-            m.generation += 1
-            try FileIO.writeAtomically(manifestPath, m.encoded())
+            try produce { try load.add($0) }
+            return try load.commit()
         } catch {
-            for n in written { try? FileIO.remove(directory + "/" + n) }
+            load.abort()
             throw error
         }
+    }
+
+    /// Starts a bulk load: rows added to it go straight into new segments, invisible until `commit`.
+    public func beginBulkLoad() -> BulkLoad { BulkLoad(table: self) }
+
+    /// A unique name for a segment file not yet committed.
+    func reserveSegmentName() -> String {
         cond.lock()
+        defer { cond.unlock() }
+        let name = Manifest.segmentName(manifest.nextSegmentNumber)
+        manifest.nextSegmentNumber += 1
+        return name
+    }
+
+    /// Replaces the manifest with `change` applied to the current one and, once that is durable,
+    /// runs `apply` (under the lock) and publishes a new snapshot. Caller holds `maintenance`.
+    func commitManifest(_ change: (inout Manifest) -> Void, apply: () -> Void) throws {
+        cond.lock()
+        var m = manifest
+        cond.unlock()
+        change(&m)
+        m.generation += 1
+        try FileIO.writeAtomically(manifestPath, m.encoded())
+        cond.lock()
+        // Names reserved meanwhile by a bulk load keep counting up.
+        m.nextSegmentNumber = max(m.nextSegmentNumber, manifest.nextSegmentNumber)
         manifest = m
-        segments.append(contentsOf: newSegs)
+        apply()
         republish()
         cond.unlock()
-        return total
+    }
+
+    /// Writes a segment of `batch` under a fresh name and opens it.
+    func writeSegment(_ batch: RowBatch) throws -> Segment {
+        let name = reserveSegmentName()
+        do {
+            try SegmentWriter.write(batch, schema: schema, to: directory + "/" + name, rowGroupRows: options.rowGroupRows)
+            return try Segment(path: directory + "/" + name, cache: cache)
+        } catch {
+            try? FileIO.remove(directory + "/" + name)
+            throw error
+        }
+    }
+
+    /// Commits segments written by a bulk load with one manifest replace.
+    func commitBulk(_ segs: [Segment]) throws {
+        guard !segs.isEmpty else { return }
+        maintenance.lock()
+        defer { maintenance.unlock() }
+        try commitManifest { m in
+            m.segments.append(contentsOf: segs.map { .init(name: $0.name, rows: $0.rowCount) })
+        } apply: {
+            segments.append(contentsOf: segs)
+        }
     }
 
     /// Merges small segments into larger ones (sorted by time) when enough of them have gathered.
@@ -349,21 +361,15 @@ public final class TableStore: @unchecked Sendable {
         let small = segments.filter { $0.rowCount < options.compactBelowRows }
         cond.unlock()
         guard small.count >= (force ? 2 : options.compactMinSegments) else { return 0 }
-        var m = manifest
         var merged: [Segment] = []
         var group: [Segment] = []
         var rows = 0
         var newSegs: [Segment] = []
-        var written: [String] = []
         do {
             func emit() throws {
                 guard group.count >= 2 else { group = []; rows = 0; return }
                 let batch = RowBatch.concat(try group.map { try $0.readAll() })
-                let name = Manifest.segmentName(m.nextSegmentNumber)
-                m.nextSegmentNumber += 1
-                written.append(name)
-                try SegmentWriter.write(batch, schema: schema, to: directory + "/" + name, rowGroupRows: options.rowGroupRows)
-                newSegs.append(try Segment(path: directory + "/" + name, cache: cache))
+                newSegs.append(try writeSegment(batch))
                 merged.append(contentsOf: group)
                 group = []
                 rows = 0
@@ -375,22 +381,19 @@ public final class TableStore: @unchecked Sendable {
             }
             try emit()
             guard !merged.isEmpty else { return 0 }
-            let gone = Set(merged.map(\.name))
-            m.segments.removeAll { gone.contains($0.name) }
-            m.segments.append(contentsOf: newSegs.map { .init(name: $0.name, rows: $0.rowCount) })
-            m.generation += 1
-            try FileIO.writeAtomically(manifestPath, m.encoded())
+            let goneNames = Set(merged.map(\.name))
+            let goneIDs = Set(merged.map(\.id))
+            try commitManifest { m in
+                m.segments.removeAll { goneNames.contains($0.name) }
+                m.segments.append(contentsOf: newSegs.map { .init(name: $0.name, rows: $0.rowCount) })
+            } apply: {
+                segments.removeAll { goneIDs.contains($0.id) }
+                segments.append(contentsOf: newSegs)
+            }
         } catch {
-            for n in written { try? FileIO.remove(directory + "/" + n) }
+            for s in newSegs { try? FileIO.remove(s.path) }
             throw error
         }
-        let gone = Set(merged.map(\.id))
-        cond.lock()
-        manifest = m
-        segments.removeAll { gone.contains($0.id) }
-        segments.append(contentsOf: newSegs)
-        republish()
-        cond.unlock()
         // Open snapshots keep their mappings alive; unlinking does not disturb them.
         for s in merged {
             s.evictFromCache()
@@ -409,16 +412,12 @@ public final class TableStore: @unchecked Sendable {
         let expired = segments.filter { s in s.timeRange.map { $0.upperBound < now - ttl } ?? false }
         cond.unlock()
         guard !expired.isEmpty else { return 0 }
-        var m = manifest
         let gone = Set(expired.map(\.name))
-        m.segments.removeAll { gone.contains($0.name) }
-        m.generation += 1
-        try FileIO.writeAtomically(manifestPath, m.encoded())
-        cond.lock()
-        manifest = m
-        segments.removeAll { gone.contains($0.name) }
-        republish()
-        cond.unlock()
+        try commitManifest { m in
+            m.segments.removeAll { gone.contains($0.name) }
+        } apply: {
+            segments.removeAll { gone.contains($0.name) }
+        }
         for s in expired {
             s.evictFromCache()
             try FileIO.remove(s.path)
