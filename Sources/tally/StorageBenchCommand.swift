@@ -11,8 +11,10 @@ struct StorageBenchCommand: ParsableCommand {
 
     @Option(name: .long, help: "A data directory to open (open time and RSS after opening).")
     var data: String?
-    @Option(name: .long, help: "Rows for the scan-rate measurement.")
+    @Option(name: .long, help: "Rows for the scan-rate measurement (0 skips it).")
     var scanRows: Int = 50_000_000
+    @Option(name: .long, help: "Print bytes per row of each column of this table (with --data).")
+    var columns: String?
 
     func run() throws {
         if let data {
@@ -33,7 +35,38 @@ struct StorageBenchCommand: ParsableCommand {
             print(String(format: "open: %d tenants, %d tables, %d segments, %d rows in %.3f s; RSS %.1f MiB (%.1f MiB before open)",
                          catalog.tenants.count, tables, segments, rows, secs, Self.rssMiB(), rssBefore))
         }
-        try scanRates()
+        if let data, let table = columns { try columnBreakdown(data, table) }
+        if scanRows > 0 { try scanRates() }
+    }
+
+    /// Encoded bytes per row of each column of `table`, over every tenant, with the encodings used.
+    func columnBreakdown(_ data: String, _ table: String) throws {
+        let catalog = try Catalog(root: data)
+        var bytes: [String: Int] = [:], kinds: [String: [String: Int]] = [:]
+        var rows = 0
+        var names: [String] = []
+        for t in catalog.tenants {
+            let store = try catalog.tenant(t)
+            guard store.hasTable(table) else { continue }
+            let snap = try store.table(table).snapshot()
+            names = snap.schema.columns.map(\.name)
+            for s in snap.segments {
+                rows += s.rowCount
+                for (g, rg) in s.rowGroups.enumerated() {
+                    for (c, m) in rg.chunks.enumerated() {
+                        bytes[names[c], default: 0] += m.length
+                        let d = ChunkCodec.describe(s.chunkBytes(rowGroup: g, column: c)).split(separator: "(").first.map(String.init) ?? "?"
+                        kinds[names[c], default: [:]][d, default: 0] += 1
+                    }
+                }
+            }
+        }
+        print("\(table): \(rows) rows")
+        for n in names {
+            let top = (kinds[n] ?? [:]).sorted { $0.value > $1.value }.prefix(2).map { "\($0.key)×\($0.value)" }.joined(separator: ", ")
+            print(String(format: "  %-24@ %7.3f bytes/row  %@", n as NSString, Double(bytes[n] ?? 0) / Double(max(rows, 1)), top as NSString))
+        }
+        print(String(format: "  %-24@ %7.3f bytes/row", "total" as NSString, Double(bytes.values.reduce(0, +)) / Double(max(rows, 1))))
     }
 
     /// Resident set size of this process in MiB.

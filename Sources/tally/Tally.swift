@@ -6,6 +6,6 @@ struct Tally: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tally",
         abstract: "Tally: a columnar analytics store for contact-center data.",
-        subcommands: [LoadCommand.self, CheckCommand.self, StorageBenchCommand.self, QueryBenchCommand.self, TortureCommand.self, TortureWriterCommand.self]
+        subcommands: [GenerateCommand.self, LoadCommand.self, CheckCommand.self, StorageBenchCommand.self, QueryBenchCommand.self, TortureCommand.self, TortureWriterCommand.self]
     )
 }

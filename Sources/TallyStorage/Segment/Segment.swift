@@ -17,21 +17,27 @@ public final class Segment: Sendable {
     /// Maps `path` and parses its footer; a damaged trailer or footer throws StorageError.corrupt naming the file.
     public init(path: String, cache: BlockCache) throws {
         let file = try MappedFile(path: path)
-        let buf = file.bytes
-        let size = buf.count
+        let size = file.bytes.count
         guard size >= SegmentFormat.headerSize + SegmentFormat.trailerSize else {
             throw StorageError.corrupt(path: path, detail: "file of \(size) bytes is too short to be a segment")
         }
-        guard Array(buf[0..<8]) == SegmentFormat.headerMagic else { throw StorageError.corrupt(path: path, detail: "bad header magic") }
-        guard Array(buf[(size - 8)..<size]) == SegmentFormat.trailerMagic else { throw StorageError.corrupt(path: path, detail: "bad trailer magic (truncated file?)") }
-        let flen = Int(UInt32(littleEndian: buf.loadUnaligned(fromByteOffset: size - 16, as: UInt32.self)))
-        let fcrc = UInt32(littleEndian: buf.loadUnaligned(fromByteOffset: size - 12, as: UInt32.self))
+        // Header, trailer and footer are read with pread, not through the mapping: nothing of the
+        // mapping is resident until a query touches a chunk.
+        guard try FileIO.read(path, offset: 0, count: 8) == SegmentFormat.headerMagic else {
+            throw StorageError.corrupt(path: path, detail: "bad header magic")
+        }
+        let trailer = try FileIO.read(path, offset: size - SegmentFormat.trailerSize, count: SegmentFormat.trailerSize)
+        guard Array(trailer[8..<16]) == SegmentFormat.trailerMagic else { throw StorageError.corrupt(path: path, detail: "bad trailer magic (truncated file?)") }
+        let flen = Int(UInt32(trailer[0]) | UInt32(trailer[1]) << 8 | UInt32(trailer[2]) << 16 | UInt32(trailer[3]) << 24)
+        let fcrc = UInt32(trailer[4]) | UInt32(trailer[5]) << 8 | UInt32(trailer[6]) << 16 | UInt32(trailer[7]) << 24
         let fstart = size - SegmentFormat.trailerSize - flen
         guard flen > 0, fstart >= SegmentFormat.headerSize else { throw StorageError.corrupt(path: path, detail: "footer length \(flen) out of range") }
-        let fbytes = UnsafeRawBufferPointer(rebasing: buf[fstart..<(size - SegmentFormat.trailerSize)])
+        let fbytes = try FileIO.read(path, offset: fstart, count: flen)
         guard Checksum.crc32c(fbytes) == fcrc else { throw StorageError.corrupt(path: path, detail: "footer checksum mismatch") }
-        var r = ByteReader(fbytes, path: path)
-        self.footer = try SegmentFooter.read(&r, fileSize: fstart + SegmentFormat.trailerSize)
+        self.footer = try fbytes.withUnsafeBytes { buf in
+            var r = ByteReader(buf, path: path)
+            return try SegmentFooter.read(&r, fileSize: fstart + SegmentFormat.trailerSize)
+        }
         self.file = file
         self.path = path
         self.name = String(path.split(separator: "/").last ?? "")

@@ -34,7 +34,8 @@ public final class TableStore: @unchecked Sendable {
     private var writtenSeq: UInt64
     private var durableSeq: UInt64
     private var syncing = false
-    private var writer: WALWriter
+    /// The WAL file new records go to; created on the first write so opening a table writes nothing.
+    private var writer: WALWriter?
     private var version: UInt64 = 1
     private var current: TableSnapshot
     private var oldestBufferedAt: Double? = nil
@@ -99,8 +100,7 @@ public final class TableStore: @unchecked Sendable {
         self.nextSeq = last + 1
         self.writtenSeq = last
         self.durableSeq = last
-        let walName = WALFormat.fileName(firstSeq: last + 1)
-        self.writer = try WALWriter(path: walDir + "/" + walName)
+        self.writer = nil
         // Consolidate replayed records so queries do not walk thousands of tiny batches.
         if !buf.isEmpty {
             let merged = RowBatch.concat(buf.map(\.batch))
@@ -154,7 +154,8 @@ public final class TableStore: @unchecked Sendable {
         if closed { throw StorageError.closed("table \(schema.name)") }
         if let failure { throw StorageError.closed("table \(schema.name) after a failed write (\(failure))") }
         let seq = nextSeq
-        try writer.append(header: WALFormat.header(seq: seq, payloadLength: payload.count, payloadCRC: crc), payload: payload)
+        if writer == nil { writer = try WALWriter(path: walDirectory + "/" + WALFormat.fileName(firstSeq: seq)) }
+        try writer!.append(header: WALFormat.header(seq: seq, payloadLength: payload.count, payloadCRC: crc), payload: payload)
         nextSeq += 1
         writtenSeq = seq
         pending.append(Buffered(firstSeq: seq, lastSeq: seq, batch: batch))
@@ -166,7 +167,7 @@ public final class TableStore: @unchecked Sendable {
             }
             syncing = true
             let target = writtenSeq
-            let w = writer
+            let w = writer!
             cond.unlock()
             var syncError: Error? = nil
             do { try w.sync() } catch { syncError = error }
@@ -232,11 +233,8 @@ public final class TableStore: @unchecked Sendable {
         frozenCount = taken.count
         // New writes go to a fresh WAL file so the flushed one can be deleted once covered.
         if !taken.isEmpty {
-            do { writer = try WALWriter(path: walDirectory + "/" + WALFormat.fileName(firstSeq: nextSeq)) } catch {
-                frozenCount = 0
-                cond.unlock()
-                throw error
-            }
+            // The next write opens a new file; pending fsyncs keep their own reference to this one.
+            writer = nil
         }
         cond.unlock()
         guard let lastSeq = taken.last?.lastSeq else { return }
@@ -266,7 +264,7 @@ public final class TableStore: @unchecked Sendable {
         let files = try FileIO.list(walDirectory).filter { $0.hasSuffix(".wal") }
         let starts = files.map { UInt64($0.dropLast(4), radix: 16) ?? 0 }
         cond.lock()
-        let active = writer.path
+        let active = writer?.path
         cond.unlock()
         for i in 0..<files.count {
             let path = walDirectory + "/" + files[i]
