@@ -76,6 +76,6 @@ let package = Package(
         .testTarget(name: "TallyServerTests", dependencies: ["TallyServer", "TallyQuery", "TallyStorage",
                                                              .product(name: "NIOCore", package: "swift-nio"),
                                                              .product(name: "NIOPosix", package: "swift-nio")]),
-        .testTarget(name: "TallyCLITests", dependencies: ["TallyQuery", "TallyStorage", "TallyREPL"]),
+        .testTarget(name: "TallyCLITests", dependencies: ["TallyQuery", "TallyStorage", "TallyREPL"], exclude: ["Fixtures"]),
     ]
 )

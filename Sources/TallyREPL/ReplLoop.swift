@@ -94,6 +94,8 @@ public final class Repl {
     /// Handles one input line: a meta command, or SQL that may complete statements.
     public func handle(line: String) {
         let trimmed = line.trimmingWhitespace()
+        let isCommand = trimmed.hasPrefix("\\") || (buffer.isEmpty && ["exit", "quit", "help"].contains(trimmed.lowercased()))
+        if isCommand { buffer.skip() }
         if buffer.isEmpty {
             switch trimmed.lowercased() {
             // As in psql: the words people type to leave or ask, alone on a line.

@@ -63,6 +63,9 @@ public struct StatementBuffer: Sendable {
         return complete
     }
 
+    /// Counts a line that is not SQL (a meta command), so the lines of later statements stay right.
+    public mutating func skip() { lineCount += 1 }
+
     /// Forgets the unfinished statement (Ctrl-C at the prompt, `\r`).
     public mutating func reset() { pending = "" }
 
