@@ -209,22 +209,18 @@ private func editLineComplete(_ text: UnsafePointer<CChar>?, _ start: Int32, _ e
     }
     guard !result.candidates.isEmpty else { return nil }
     if let a = result.append.asciiValue { rl_completion_append_character = Int32(a) }
-    // The readline convention: [common prefix, match 1, …, nil]; libedit frees the strings and
-    // the array with free(), so all come from malloc.
     let list = result.candidates
     var common = list[0]
     for c in list.dropFirst() {
         while !c.lowercased().hasPrefix(common.lowercased()) { common.removeLast() }
     }
-    if list.count == 1 { common = list[0] }
+    // libedit's convention: [common prefix, match 1, …, match n, nil], also for a single match
+    // (it tells one match by matches[2] being nil). libedit frees the strings and the array with
+    // free(), so all come from malloc.
     let array = malloc(MemoryLayout<UnsafeMutablePointer<CChar>?>.stride * (list.count + 2))!
         .bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: list.count + 2)
     array[0] = strdup(common.count >= word.count ? common : word)
-    if list.count == 1 {
-        array[1] = nil
-    } else {
-        for (i, c) in list.enumerated() { array[i + 1] = strdup(c) }
-        array[list.count + 1] = nil
-    }
+    for (i, c) in list.enumerated() { array[i + 1] = strdup(c) }
+    array[list.count + 1] = nil
     return array
 }

@@ -38,8 +38,8 @@ func makeTestStore(at dir: String) throws {
     try catalog.flushAll()
 }
 
-/// A store for a query that runs long but stops soon after Ctrl-C: `big` (200,000 rows in a segment
-/// of 1,024-row groups) cross `s` (1,000 rows) is 200 steps of a million row pairs, and the
+/// A store for a query that runs long but stops soon after Ctrl-C: `big` (400,000 rows in a segment
+/// of 1,024-row groups) cross `s` (1,000 rows) is 400 steps of a million row pairs, and the
 /// executor checks for cancellation before each step. Small row groups keep each step (and its
 /// memory) small whatever the size of the table.
 func makeLongQueryStore(at dir: String) throws {
@@ -53,7 +53,7 @@ func makeLongQueryStore(at dir: String) throws {
         CREATE TABLE big (x BIGINT);
         INSERT INTO d VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9);
         INSERT INTO s SELECT a.x * 100 + b.x * 10 + c.x FROM d a, d b, d c;
-        INSERT INTO big SELECT a.x * 1000 + b.x FROM s a, s b WHERE a.x < 200;
+        INSERT INTO big SELECT a.x * 1000 + b.x FROM s a, s b WHERE a.x < 400;
         """)
     try catalog.flushAll()
 }
@@ -89,7 +89,8 @@ func runTally(_ arguments: [String], stdin: String = "", environment: [String: S
     let out = ReadAll(outPipe.fileHandleForReading), err = ReadAll(errPipe.fileHandleForReading)
     let deadline = Date().addingTimeInterval(timeout)
     while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-    if p.isRunning { p.terminate() }
+    // SIGKILL: the child may inherit a signal mask that blocks SIGTERM from the test runner.
+    if p.isRunning { kill(p.processIdentifier, SIGKILL) }
     p.waitUntilExit()
     return ProcessResult(status: p.terminationStatus, stdout: out.wait(), stderr: err.wait())
 }
