@@ -17,11 +17,23 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .long, help: "Folder of named queries for \\run (default: ./queries, then queries/ beside the executable).")
     var queries: String?
 
-    /// Queries to try, shown in the banner; each runs on the demo data.
+    /// Queries to try, shown in the banner (each runs on the demo data). Continuation lines are
+    /// indented: pasted whole, they are one multi-line statement.
     static let suggestions = [
-        "SELECT sector, count(*) AS calls, round(avg(handle_s)) AS aht_s FROM agent_metrics GROUP BY sector ORDER BY calls DESC;",
-        "SELECT a.name, count(*) AS calls, round(avg(m.quality_score), 2) AS quality FROM agent_metrics m JOIN agents a ON a.agent_id = m.agent_id GROUP BY a.name ORDER BY quality DESC LIMIT 5;",
-        "SELECT time_bucket(INTERVAL '1 day', started_at) AS day, count(*) AS calls, count(*) FILTER (WHERE outcome = 'abandoned') AS abandoned FROM agent_metrics WHERE started_at >= now() - INTERVAL '7 days' GROUP BY day ORDER BY day;",
+        """
+        SELECT sector, count(*) AS calls, round(avg(handle_s)) AS aht_s
+          FROM agent_metrics GROUP BY sector ORDER BY calls DESC;
+        """,
+        """
+        SELECT a.name, count(*) AS calls, round(avg(m.quality_score), 2) AS quality
+          FROM agent_metrics m JOIN agents a ON a.agent_id = m.agent_id
+          GROUP BY a.name ORDER BY quality DESC LIMIT 5;
+        """,
+        """
+        SELECT time_bucket(INTERVAL '1 day', started_at) AS day, count(*) AS calls,
+               count(*) FILTER (WHERE outcome = 'abandoned') AS abandoned
+          FROM agent_metrics WHERE started_at >= now() - INTERVAL '7 days' GROUP BY day ORDER BY day;
+        """,
         "SELECT outcome, count(*) AS calls FROM agent_metrics GROUP BY outcome ORDER BY calls DESC;",
     ]
 
@@ -38,7 +50,7 @@ struct DemoCommand: ParsableCommand {
         let status = CLI.runRepl(catalog: catalog, scope: .tenant(DemoData.tenant), admin: false, queries: queries, format: .table) { repl in
             CLI.banner(repl, data: data)
                 + "Contact-center calls of the last 30 days. Try:\n"
-                + Self.suggestions.map { "  " + $0 + "\n" }.joined()
+                + Self.suggestions.map { $0.split(separator: "\n").map { "  " + $0 + "\n" }.joined() }.joined(separator: "\n")
                 + "\n"
         }
         if status != 0 { throw ExitCode(status) }
