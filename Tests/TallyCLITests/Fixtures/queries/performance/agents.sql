@@ -5,7 +5,7 @@
 -- param: sector VARCHAR = NULL           -- one sector, or every sector
 --
 -- Example file for the test suite: the KPI library in queries/ follows the same header.
-SELECT a.name, count(*) AS calls, avg(m.handle_s) AS aht_s, avg(m.quality_score) AS quality
+SELECT a.name, count(*) AS calls, round(avg(m.handle_s)) AS aht_s, round(avg(m.quality_score), 2) AS quality
 FROM agent_metrics m JOIN agents a ON a.agent_id = m.agent_id
 WHERE m.started_at >= $since
   AND ($sector IS NULL OR m.sector = $sector)
