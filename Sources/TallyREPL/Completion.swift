@@ -92,7 +92,8 @@ public enum Completion {
 
     // MARK: SQL
 
-    /// A rough token: a word (letters, digits, `_`, `-` inside names is not handled) or one symbol.
+    /// The statement's tokens, roughly: words (letters, digits, `_`, `.`), single symbols, and
+    /// `'…'` for each string, whose contents are skipped. Enough to find table names and aliases.
     static func words(_ text: String) -> [String] {
         var out: [String] = []
         var current = ""

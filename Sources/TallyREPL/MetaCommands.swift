@@ -57,7 +57,7 @@ public enum MetaCommand: Sendable, Equatable {
     ]
 
     /// Every command word, for completion and "did you mean".
-    public static let words = ["?", "h", "help", "d", "dt", "format", "timing", "rows", "tenant", "i", "include",
+    public static let words = ["?", "h", "help", "d", "dt", "describe", "format", "timing", "rows", "tenant", "i", "include",
                                "o", "out", "explain", "queries", "run", "r", "reset", "q", "quit"]
 
     /// Parses a line that starts with `\`.

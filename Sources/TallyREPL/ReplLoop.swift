@@ -30,10 +30,10 @@ public final class Repl {
     let console: Console
     /// Set by `\o FILE`: answers go there instead of `console.out`.
     private var outputFile: FileHandle?
-    private var outputPath: String?
     private var buffer = StatementBuffer()
-    /// The last SQL statement run, for `\explain` without an argument.
+    /// The last SQL statement run and its parameters (a named query's), for `\explain` without an argument.
     private var lastStatement: String?
+    private var lastParameters: [Value] = []
     /// Statements and commands that failed (the exit status of non-interactive runs).
     public private(set) var failures = 0
     private var quitting = false
@@ -99,7 +99,7 @@ public final class Repl {
         if buffer.isEmpty {
             switch trimmed.lowercased() {
             // As in psql: the words people type to leave or ask, alone on a line.
-            case "exit", "quit", "\\quit":
+            case "exit", "quit":
                 reader.remember(String(trimmed))
                 quitting = true
                 return
@@ -136,6 +136,7 @@ public final class Repl {
     /// Runs one statement and prints its answer or error. `origin` is the file and line it came from.
     func runStatement(_ sql: String, origin: (file: String, line: Int)?, parameters: [Value] = []) {
         lastStatement = sql
+        lastParameters = parameters
         let before = Interrupts.shared.interruptCount
         do {
             let r = try Interrupts.shared.whileRunning(session) { try session.execute(sql, parameters: parameters) }
@@ -224,10 +225,12 @@ public final class Repl {
                 fail(MetaCommandError("no statement to explain yet", hint: "\\explain SELECT …").description)
                 return
             }
+            let parameters = sql == nil ? lastParameters : []
             let stripped = target.trimmingWhitespace()
             let isExplain = stripped.lowercased().hasPrefix("explain")
-            runStatement(isExplain ? String(stripped) : "EXPLAIN \(analyze ? "ANALYZE " : "")\(stripped)", origin: nil)
+            runStatement(isExplain ? String(stripped) : "EXPLAIN \(analyze ? "ANALYZE " : "")\(stripped)", origin: nil, parameters: parameters)
             lastStatement = target
+            lastParameters = parameters
         case .queries: listQueries()
         case .run(let name, let arguments): runNamed(name, arguments)
         }
@@ -334,14 +337,12 @@ public final class Repl {
             return
         }
         outputFile = h
-        outputPath = path
         note("answers go to \(path)")
     }
 
     func closeOutput() {
         try? outputFile?.close()
         outputFile = nil
-        outputPath = nil
     }
 
     func listQueries() {

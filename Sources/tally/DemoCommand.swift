@@ -38,8 +38,7 @@ struct DemoCommand: ParsableCommand {
     ]
 
     func run() throws {
-        let hasStore = FileIO.exists(data + "/catalog") && ((try? Catalog(root: data).hasTenant(DemoData.tenant)) ?? false)
-        if !hasStore {
+        if !DemoData.isComplete(at: data) {
             FileHandle.standardError.write(Data("Creating a demo store in \(data) (first use)…\n".utf8))
             do { try DemoData.create(at: data) } catch {
                 CLI.fail("cannot create the demo store in \(data): \(TallyError.from(error))")

@@ -8,6 +8,14 @@ enum DemoData {
     /// The tenant the demo store holds.
     static let tenant = "demo"
 
+    /// True when `path` holds the demo tenant with its calls.
+    static func isComplete(at path: String) -> Bool {
+        guard FileIO.exists(path + "/catalog"), let catalog = try? Catalog(root: path), catalog.hasTenant(tenant),
+              let store = try? catalog.tenant(tenant), store.hasTable("agent_metrics"),
+              let rows = try? store.table("agent_metrics").snapshot().rowCount else { return false }
+        return rows > 0
+    }
+
     /// Creates (or completes) the demo store at `path`: tenant `demo` with every table of the data
     /// model, 24 agents, and about 3,000 calls over the 30 days before today (UTC), generated
     /// deterministically for that day.
@@ -17,8 +25,15 @@ enum DemoData {
         let session = Session(catalog: catalog, scope: .tenant(tenant))
         let today = Timestamp.floorDivMod(Int64(Date().timeIntervalSince1970 * 1_000_000), Timestamp.microsPerDay).0 * Timestamp.microsPerDay
         var sample = Sample(seed: 20_250_601, end: today)
-        for sql in sample.agentInserts() + sample.callInserts(days: 30) {
-            _ = try session.execute(sql)
+        // Both lists are generated (calls draw on the agents), but a table that already has rows
+        // (an earlier run that stopped half way) is not filled twice.
+        let agents = sample.agentInserts(), calls = sample.callInserts(days: 30)
+        let store = try catalog.tenant(tenant)
+        if try store.table("agents").snapshot().rowCount == 0 {
+            for sql in agents { _ = try session.execute(sql) }
+        }
+        if try store.table("agent_metrics").snapshot().rowCount == 0 {
+            for sql in calls { _ = try session.execute(sql) }
         }
         try catalog.flushAll()
     }
