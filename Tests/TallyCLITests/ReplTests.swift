@@ -88,12 +88,13 @@ import Testing
     }
 
     @Test func namedQueriesRunWithParameters() throws {
-        let r = try run("\\queries\n\\run performance/agents sector=retail\n\\run quality/by_sector\n\\run performance/agents min_calls=x\n\\run nothing")
+        let r = try run("\\queries\n\\run performance/agents sector=retail\n\\explain\n\\run quality/by_sector\n\\run performance/agents min_calls=x\n\\run nothing")
         #expect(r.out.contains("│ performance/agents │ since TIMESTAMP = 2025-01-01, min_calls INTEGER = 1, sector VARCHAR = NULL │"))
         #expect(r.out.contains("2 named queries in \(fixtures)/queries"))
         #expect(r.out.contains("│ Ana Costa    │      2 │  245.0 │    4.75 │"))
         #expect(r.out.contains("│ Chloé Dubois │      1 │   NULL │    NULL │"))
         #expect(r.out.contains("│ banking │      2 │              50.0 │     3.5 │"))
+        #expect(r.out.contains("HashJoin") || r.out.contains("Join"), "\\explain after \\run explains the named query with its parameters")
         #expect(r.err.contains("error: parameter min_calls: 'x' is not an integer"))
         #expect(r.err.contains("error: no named query nothing"))
     }
