@@ -100,18 +100,18 @@ public final class Repl {
             switch trimmed.lowercased() {
             // As in psql: the words people type to leave or ask, alone on a line.
             case "exit", "quit":
-                reader.remember(String(trimmed))
+                remember(String(trimmed))
                 quitting = true
                 return
             case "help":
-                reader.remember(String(trimmed))
+                remember(String(trimmed))
                 runMeta(.help)
                 return
             default: break
             }
         }
         if trimmed.hasPrefix("\\") {
-            reader.remember(String(trimmed))
+            remember(String(trimmed))
             do { runMeta(try MetaCommand.parse(String(trimmed))) } catch {
                 fail(error.description)
             }
@@ -123,12 +123,17 @@ public final class Repl {
             let entry = before.isEmpty ? line : before + "\n" + line
             // One history entry per statement; joined into one line so Up recalls it whole, unless
             // a -- comment would then swallow the rest.
-            reader.remember(entry.contains("--") ? entry : entry.split(separator: "\n").map { $0.trimmingWhitespace() }.joined(separator: " "))
+            remember(entry.contains("--") ? entry : entry.split(separator: "\n").map { $0.trimmingWhitespace() }.joined(separator: " "))
         }
         for s in statements {
             runStatement(s.text, origin: includeStack.last.map { ($0, s.line) })
             if quitting { return }
         }
+    }
+
+    /// Adds typed input to the history; lines read from a file by `\i` are not typed.
+    func remember(_ entry: String) {
+        if includeStack.isEmpty { reader.remember(entry) }
     }
 
     // MARK: statements

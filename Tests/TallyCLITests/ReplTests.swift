@@ -33,8 +33,11 @@ import Testing
     }
 
     @Test func historyGetsOneEntryPerStatementAndCommand() throws {
-        let r = try run("SELECT 1\n  AS x;\n\\timing off\nSELECT 2 -- two\n;")
-        #expect(r.remembered == ["SELECT 1 AS x;", "\\timing off", "SELECT 2 -- two\n;"])
+        let dir = Scratch()
+        try "SELECT 3;\n".write(toFile: dir.path + "/three.sql", atomically: true, encoding: .utf8)
+        let r = try run("SELECT 1\n  AS x;\n\\timing off\nSELECT 2 -- two\n;\n\\i \(dir.path)/three.sql", in: dir)
+        // Statements of a file run by \i are not typed, so they stay out of the history.
+        #expect(r.remembered == ["SELECT 1 AS x;", "\\timing off", "SELECT 2 -- two\n;", "\\i \(dir.path)/three.sql"])
     }
 
     @Test func tenantSwitchesAndAllTenantsIsForAdmins() throws {
