@@ -58,10 +58,15 @@ let package = Package(
             name: "TallyGen",
             dependencies: ["TallyStorage"]
         ),
+        .target(
+            name: "TallyREPL",
+            dependencies: ["TallyQuery", "CEditLine"]
+        ),
         .executableTarget(
             name: "tally",
             dependencies: [
                 "TallyStorage", "TallyQuery", "TallyAnalytics", "TallyGen", "TallyServer", "CEditLine",
+                "TallyREPL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -71,6 +76,6 @@ let package = Package(
         .testTarget(name: "TallyServerTests", dependencies: ["TallyServer", "TallyQuery", "TallyStorage",
                                                              .product(name: "NIOCore", package: "swift-nio"),
                                                              .product(name: "NIOPosix", package: "swift-nio")]),
-        .testTarget(name: "TallyCLITests", dependencies: ["TallyQuery", "TallyStorage"]),
+        .testTarget(name: "TallyCLITests", dependencies: ["TallyQuery", "TallyStorage", "TallyREPL"], exclude: ["Fixtures"]),
     ]
 )

@@ -6,6 +6,7 @@ struct Tally: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tally",
         abstract: "Tally: a columnar analytics store for contact-center data.",
-        subcommands: [GenerateCommand.self, LoadCommand.self, CheckCommand.self, StorageBenchCommand.self, QueryBenchCommand.self, TortureCommand.self, TortureWriterCommand.self]
+        subcommands: [ReplCommand.self, QueryCommand.self, DemoCommand.self, GenerateCommand.self, LoadCommand.self, CheckCommand.self,
+                      StorageBenchCommand.self, QueryBenchCommand.self, TortureCommand.self, TortureWriterCommand.self]
     )
 }
