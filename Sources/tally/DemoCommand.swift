@@ -48,7 +48,7 @@ struct DemoCommand: ParsableCommand {
         do { catalog = try Catalog(root: data) } catch { CLI.fail("cannot open \(data): \(error)") }
         let status = CLI.runRepl(catalog: catalog, scope: .tenant(DemoData.tenant), admin: false, queries: queries, format: .table) { repl in
             CLI.banner(repl, data: data)
-                + "Contact-center calls of the last 30 days. Try:\n"
+                + "Generated contact-center data of the last \(DemoData.days) days, tenant \(DemoData.tenant) (four more tenants in the store). Try:\n"
                 + Self.suggestions.map { $0.split(separator: "\n").map { "  " + $0 + "\n" }.joined() }.joined(separator: "\n")
                 + "\n"
         }

@@ -59,9 +59,9 @@ enum StoreGenerator {
         }
     }
 
-    static func generate(data: String, rows: Int, tenants: Int, days: Int, seed: UInt64, csv: String?, threads: Int,
+    static func generate(data: String, rows: Int, tenants: Int, days: Int, seed: UInt64, start: Int64 = GeneratorConfig.defaultStart, csv: String?, threads: Int,
                          progress: @escaping @Sendable (String) -> Void) throws -> Report {
-        let start = Date()
+        let began = Date()
         // One sync at the end instead of an fsync per file: generation builds a new store in one go.
         FileIO.deferDurability(true)
         defer {
@@ -69,7 +69,7 @@ enum StoreGenerator {
             FileIO.deferDurability(false)
         }
         let catalog = try Catalog(root: data)
-        let gen = Generator(config: GeneratorConfig(seed: seed, tenants: tenants, callRows: rows, days: days))
+        let gen = Generator(config: GeneratorConfig(seed: seed, tenants: tenants, callRows: rows, days: days, start: start))
         let schemas = Dictionary(uniqueKeysWithValues: DataModel.tableSchemas.map { ($0.name, $0) })
         let writer = try csv.map { try CSVTableWriter(directory: $0, schemas: DataModel.tableSchemas.filter { Generator.tableNames.contains($0.name) }) }
         // Largest tenants first so the last worker does not start a giant alone.
@@ -105,7 +105,7 @@ enum StoreGenerator {
         if let f = failure.withLock({ $0 }) { throw ValidationError("generation failed: \(f)") }
         var report = Report()
         report.rowsPerTable = totals.withLock { $0 }
-        report.seconds = Date().timeIntervalSince(start)
+        report.seconds = Date().timeIntervalSince(began)
         for t in catalog.tenants {
             let dir = data + "/tenants/" + t
             for table in (try? FileIO.list(dir)) ?? [] {
