@@ -188,7 +188,8 @@ enum BuiltinFunctions {
         }
     }
 
-    /// Converts UTC to local wall time, applies `f`, and (with `back`) converts the result to UTC.
+    /// Converts UTC to local wall time, applies `f` (which must not move a time forward), and
+    /// (with `back`) converts the result to UTC.
     static func zoned(_ v: ExprValue, _ n: Int, _ zone: TimeZone, back: Bool = true, _ f: (Int64) throws -> Int64) throws -> ExprValue {
         let c = Vectors.materialize(v, count: n)
         var lo = Int64.max, hi = Int64.min
@@ -200,7 +201,7 @@ enum BuiltinFunctions {
         return try withExtendedLifetime(x) {
             try mapInt(.vector(x), n, .timestamp) { t in
                 let r = try f(t + offsets.offset(atUTC: t))
-                return back ? offsets.utc(fromLocal: r) : r
+                return back ? offsets.utc(fromLocal: r, notAfter: t) : r
             }
         }
     }
@@ -356,7 +357,7 @@ enum BuiltinFunctions {
 
     static func registerNulls(_ r: FunctionRegistry) {
         r.registerScalar("coalesce", signature: "coalesce(a, b, …)") { args in
-            guard let t = commonType(args.map(\.type)) else { return nil }
+            guard let t = commonType(of: args) else { return nil }
             return ScalarFunction(name: "coalesce", returnType: t) { a, n in
                 let cols = try a.map { Vectors.materialize(try Casts.cast($0, to: t, count: n), count: n) }
                 var pick = [Int32](repeating: Int32(cols.count - 1), count: n)
@@ -365,7 +366,7 @@ enum BuiltinFunctions {
             }
         }
         r.registerScalar("nullif", signature: "nullif(a, b)") { args in
-            guard args.count == 2, let t = commonType(args.map(\.type)) else { return nil }
+            guard args.count == 2, let t = commonType(of: args) else { return nil }
             return ScalarFunction(name: "nullif", returnType: t) { a, n in
                 let x = try Casts.cast(a[0], to: t, count: n), y = try Casts.cast(a[1], to: t, count: n)
                 let eq = Vectors.materialize(ExprEvaluator.compare(.eq, x, y, n), count: n)
@@ -376,7 +377,7 @@ enum BuiltinFunctions {
         }
         for (name, wantMax) in [("greatest", true), ("least", false)] {
             r.registerScalar(name, signature: "\(name)(a, b, …)") { args in
-                guard !args.isEmpty, let t = commonType(args.map(\.type)) else { return nil }
+                guard !args.isEmpty, let t = commonType(of: args) else { return nil }
                 return ScalarFunction(name: name, returnType: t) { a, n in
                     let cols = try a.map { Vectors.materialize(try Casts.cast($0, to: t, count: n), count: n) }
                     var pick = [Int32](repeating: 0, count: n)
@@ -395,7 +396,14 @@ enum BuiltinFunctions {
         }
     }
 
-    /// The type several values unify to (numbers widen; NULL-typed constants adapt), or nil.
+    /// The type several arguments unify to; NULL literals (typed VARCHAR) adapt to the others.
+    static func commonType(of args: [BoundExpr]) -> DataType? {
+        let typed = args.filter { !Binder.isNullConstant($0) }
+        if typed.isEmpty { return args.isEmpty ? nil : .string }
+        return commonType(typed.map(\.type))
+    }
+
+    /// The type several values unify to (numbers widen), or nil.
     static func commonType(_ ts: [DataType]) -> DataType? {
         guard let first = ts.first else { return nil }
         var t = first

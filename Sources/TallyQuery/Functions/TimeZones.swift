@@ -31,12 +31,26 @@ struct ZoneOffsets: Sendable {
     }
 
     /// The UTC instant of local wall-clock time `local` (µs). For a time skipped by a DST gap or
-    /// repeated by a fold, the offset in force just before the transition is used.
+    /// repeated by a fold, the offset in force after the transition is used.
     func utc(fromLocal local: Int64) -> Int64 {
         let guess = local - offset(atUTC: local)
         let off = offset(atUTC: guess)
         let t = local - off
         return offset(atUTC: t) == off ? t : local - offset(atUTC: t)
+    }
+
+    /// The UTC instant of local wall-clock time `local` that is the latest not after `t`, for a
+    /// bucket or truncation start computed from the instant `t`: where a fold repeats `local`, this
+    /// is the occurrence `t`'s bucket began at (so the two repeated hours stay two buckets). Where a
+    /// gap skips `local`, the rule of `utc(fromLocal:)` applies.
+    func utc(fromLocal local: Int64, notAfter t: Int64) -> Int64 {
+        let day: Int64 = 86_400_000_000
+        var best: Int64?
+        for o in Set([offset(atUTC: local - day), offset(atUTC: local), offset(atUTC: local + day)]) {
+            let c = local - o
+            if c <= t, offset(atUTC: c) == o, best.map({ c > $0 }) ?? true { best = c }
+        }
+        return best ?? utc(fromLocal: local)
     }
 
     /// Looks up a zone by IANA name, throwing a clear error for unknown names.
