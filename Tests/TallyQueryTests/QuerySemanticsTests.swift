@@ -4,11 +4,63 @@ import Testing
 
 /// Focused checks for engine bugs the golden tests (fixtures/sql) found.
 @Suite struct QuerySemanticsTests {
+    @Test func signOfNullLiteralIsANullNumber() throws {
+        let f = try SQLFixture()
+        #expect(try f.rows("SELECT -NULL, +NULL, -NULL + 1") == [[.null, .null, .null]])
+    }
+
     @Test func nullLiteralsAdaptInCoalesceNullifGreatestAndLeast() throws {
         let f = try SQLFixture()
         #expect(try f.rows("SELECT coalesce(NULL, 2), nullif(NULL, 1), greatest(1, NULL, 3), least(NULL, 2.5), coalesce(NULL, NULL)")
             == [[.int(2), .null, .int(3), .double(2.5), .null]])
         #expect(try f.rows("SELECT coalesce(NULL, talk, -1) FROM calls WHERE id IN (2, 3) ORDER BY id") == [[.double(300)], [.double(-1)]])
+    }
+
+    @Test func unionTypesANullColumnByTheOtherParts() throws {
+        let f = try SQLFixture()
+        #expect(try f.rows("SELECT true AS b UNION ALL SELECT NULL ORDER BY b") == [[.bool(true)], [.null]])
+        #expect(try f.rows("SELECT NULL AS x UNION SELECT id FROM calls WHERE id < 3 ORDER BY x") == [[.int(1)], [.int(2)], [.null]])
+        let r = try f.session.execute("SELECT NULL AS t UNION ALL SELECT at FROM calls WHERE id = 1").result!
+        #expect(r.columns[0].type == .timestamp)
+    }
+
+    @Test func joinUsingMergesTheColumn() throws {
+        let f = try SQLFixture()
+        _ = try f.session.execute("CREATE TABLE sectors (sector VARCHAR NOT NULL, region VARCHAR)")
+        _ = try f.session.execute("INSERT INTO sectors VALUES ('retail', 'EMEA'), ('banking', 'AMER')")
+        // Unqualified: one column, not ambiguous; SELECT * lists it once.
+        #expect(try f.rows("SELECT sector, count(*) FROM calls JOIN sectors USING (sector) GROUP BY sector ORDER BY sector")
+            == [[.string("banking"), .int(1)], [.string("retail"), .int(3)]])
+        let star = try f.session.execute("SELECT * FROM sectors JOIN calls USING (sector) WHERE id = 2").result!
+        #expect(star.columns.map(\.name) == ["sector", "region", "id", "at", "agent", "talk"])
+        // Qualified copies stay reachable; RIGHT JOIN's unqualified column is the preserved side's.
+        #expect(try f.rows("SELECT calls.sector, sectors.sector FROM calls LEFT JOIN sectors USING (sector) WHERE id = 4") == [[.string("telecom"), .null]])
+        #expect(try f.rows("SELECT sector FROM sectors RIGHT JOIN calls USING (sector) WHERE id = 4") == [[.string("telecom")]])
+    }
+
+    @Test func plainColumnsKeepTheirDefinedName() throws {
+        let f = try SQLFixture()
+        let r = try f.session.execute("SELECT SECTOR, c.Talk, id AS ID FROM calls c LIMIT 1").result!
+        #expect(r.columns.map(\.name) == ["sector", "talk", "ID"])
+    }
+
+    @Test func likeHonoursEscape() throws {
+        let f = try SQLFixture()
+        #expect(try f.rows("SELECT '100%' LIKE '100!%' ESCAPE '!', '1000' LIKE '100!%' ESCAPE '!', 'a\\b' LIKE 'a\\b' ESCAPE '#', 'a_b' LIKE 'a\\_b'")
+            == [[.bool(true), .bool(false), .bool(true), .bool(true)]])
+        #expect(Binder.backslashEscaped("a!%b\\c!!", escape: "!") == "a\\%b\\\\c\\!")
+        #expect(Binder.backslashEscaped("a\\%", escape: nil) == "a\\\\%")
+        #expect(throws: TallyError.self) { try f.session.execute("SELECT sector LIKE 5 FROM calls") }
+    }
+
+    @Test func inComparesFractionsAsNumbers() throws {
+        let f = try SQLFixture()
+        #expect(try f.rows("SELECT count(*) FROM calls WHERE agent IN (7.5)") == [[.int(0)]])
+        #expect(try f.rows("SELECT count(*) FROM calls WHERE agent IN (7.0, 8)") == [[.int(3)]])
+        #expect(try f.rows("SELECT count(*) FROM calls WHERE agent IN (SELECT 7.5)") == [[.int(0)]])
+        #expect(try f.rows("SELECT count(*) FROM calls WHERE agent NOT IN (SELECT 8.0)") == [[.int(3)]])
+        let e = try #require(catching { try f.session.execute("SELECT count(*) FROM calls WHERE sector IN (SELECT agent FROM calls)") })
+        #expect(e.code == "type_mismatch")
     }
 
     @Test func averageOfBigIntegersIsExact() throws {
@@ -26,6 +78,11 @@ import Testing
         #expect(try f.rows("SELECT to_timestamp(1.5), to_timestamp(0)") == [[.timestamp(1_500_000), .timestamp(0)]])
     }
 
+    @Test func lagDefaultTakesTheValueType() throws {
+        let f = try SQLFixture()
+        #expect(try f.rows("SELECT lag(agent, 1, -1) OVER (ORDER BY id) FROM calls ORDER BY id LIMIT 2") == [[.int(-1)], [.int(7)]])
+    }
+
     @Test func zonedBucketsKeepTheTwoHoursOfAFold() throws {
         let f = try SQLFixture()
         // Berlin falls back at 2024-10-27 01:00 UTC: local 02:00–03:00 happens twice, as two buckets.
@@ -36,5 +93,16 @@ import Testing
         ])
         #expect(try f.rows("SELECT time_bucket(INTERVAL '1 day', at, 'Europe/Berlin') FROM calls WHERE id >= 10 GROUP BY 1")
             == [[.timestamp(Timestamp.parse("2024-10-26 22:00:00")!)]])
+    }
+
+    @Test func outerReferencesInSubqueriesAreExplained() throws {
+        let f = try SQLFixture()
+        let e = try #require(catching { try f.session.execute("SELECT id FROM calls c WHERE EXISTS (SELECT 1 FROM calls d WHERE d.agent = c.agent)") })
+        #expect(e.code == "unknown_table")
+        #expect(e.message.hasSuffix("(subqueries cannot refer to columns of the outer query)"))
+    }
+
+    private func catching(_ body: () throws -> StatementResult) -> TallyError? {
+        do { _ = try body(); return nil } catch { return TallyError.from(error) }
     }
 }

@@ -163,7 +163,8 @@ extension Binder {
             guard (1...3).contains(args.count) else { throw SQLError(.typeMismatch, "\(name)(value [, offset [, default]])", at: r) }
             let k = args.count >= 2 ? try count(f.arguments[1], "the \(name) offset") : 1
             var a = [args[0], args.count >= 2 ? args[1] : .constant(.int(1), .int64)]
-            if args.count == 3 { a.append(try coerce(args[2], to: args[0].type, explicit: false, at: f.arguments[2].range)) }
+            // A constant default takes the value's type (lag(int_col, 1, -1): -1 is a BIGINT literal).
+            if args.count == 3 { a.append(try coerce(args[2], to: args[0].type, explicit: args[2].isConstant, at: f.arguments[2].range)) }
             return make(name == "lag" ? .lag(k) : .lead(k), args[0].type, a)
         case "first_value", "last_value":
             guard args.count == 1 else { throw SQLError(.typeMismatch, "\(name) takes one argument", at: r) }

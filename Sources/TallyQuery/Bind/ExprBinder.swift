@@ -48,9 +48,11 @@ extension Binder {
             switch op {
             case .plus:
                 try requireNumeric(b, x.range, "unary +")
-                return b
+                return Binder.isNullConstant(b) ? .constant(.null, .int64) : b
             case .minus:
                 try requireNumeric(b, x.range, "unary -")
+                // -NULL is a NULL number (the NULL literal alone is typed VARCHAR).
+                if Binder.isNullConstant(b) { return .constant(.null, .int64) }
                 return try fold(.negate(b))
             case .not:
                 return try fold(.not(try requireBool(b, x.range)))
@@ -72,8 +74,10 @@ extension Binder {
         case .caseWhen(let c):
             return try caseWhen(c, scope, hook, r)
         case .inList(let x, let list, let negated):
-            let b = try bind(x, scope, hook: hook)
+            var b = try bind(x, scope, hook: hook)
             var items = try list.map { try bind($0, scope, hook: hook) }
+            // An integer tested against fractions compares as a DOUBLE (agent_id IN (2.5) matches nothing).
+            if b.type == .int32 || b.type == .int64, items.contains(where: { $0.type == .float64 }) { b = .cast(b, .float64) }
             items = try items.enumerated().map { k, it in try coerceForComparison(it, b, at: list[k].range).0 }
             if items.allSatisfy(\.isConstant) {
                 let vals = try items.map { try ExprEvaluator.constantValue($0) }
@@ -83,14 +87,25 @@ extension Binder {
             let any: BoundExpr = ors.count == 1 ? ors[0] : .or(ors)
             return negated ? .not(any) : any
         case .inSubquery(let x, let q, let negated):
-            let b = try bind(x, scope, hook: hook)
             let result = try subquery(q, r)
             guard result.columns.count == 1 else {
                 throw SQLError(.typeMismatch, "subquery in IN must return one column, it returns \(result.columns.count)", at: r)
             }
+            var b = try bind(x, scope, hook: hook)
+            let t = result.columns[0].type
             var vals = result.data[0].allValues
-            if result.columns[0].type != b.type {
-                vals = try vals.map { try Casts.castValue($0, to: b.type == .int32 ? .int64 : b.type) }
+            if t != b.type {
+                if Binder.isNullConstant(b) {
+                    b = .constant(.null, t)
+                } else if Binder.isNumeric(t) && Binder.isNumeric(b.type) {
+                    // Numbers compare as numbers: an integer against DOUBLE values becomes a DOUBLE.
+                    if t == .float64 { b = .cast(b, .float64) }
+                } else if t == .string {
+                    // Text is read as the tested value's type, as a string literal would be.
+                    vals = try vals.map { try Casts.castValue($0, to: b.type == .int32 ? .int64 : b.type) }
+                } else {
+                    throw SQLError(.typeMismatch, "cannot compare \(b.type) with the subquery's \(t)", hint: "use CAST to convert one side", at: r)
+                }
             }
             return .inList(b, vals, negated: negated)
         case .between(let x, let lo, let hi, let negated):
@@ -98,14 +113,22 @@ extension Binder {
             let l = try comparison(.ge, b, try bind(lo, scope, hook: hook), lo.range)
             let h = try comparison(.le, b, try bind(hi, scope, hook: hook), hi.range)
             return try fold(negated ? .not(.and([l, h])) : .and([l, h]))
-        case .like(let x, let pattern, _, let ci, let negated):
+        case .like(let x, let pattern, let escape, let ci, let negated):
             let b = try bind(x, scope, hook: hook)
             guard b.type == .string else { throw SQLError(.typeMismatch, "LIKE needs a VARCHAR, not \(b.type)", at: x.range) }
             let p = try bind(pattern, scope, hook: hook)
-            guard p.isConstant, case .string(let s) = try ExprEvaluator.constantValue(p) else {
-                throw SQLError(.unsupported, "the LIKE pattern must be a constant string", at: pattern.range)
+            guard p.type == .string else { throw SQLError(.typeMismatch, "the LIKE pattern must be a VARCHAR, not \(p.type)", at: pattern.range) }
+            guard p.isConstant else { throw SQLError(.unsupported, "the LIKE pattern must be a constant string", at: pattern.range) }
+            guard case .string(let s) = try ExprEvaluator.constantValue(p) else { return .constant(.null, .bool) }
+            var escapeChar: Character? = "\\"
+            if let escape {
+                let e = try bind(escape, scope, hook: hook)
+                guard e.isConstant, case .string(let text) = try ExprEvaluator.constantValue(e), text.count <= 1 else {
+                    throw SQLError(.typeMismatch, "ESCAPE must be a constant string of at most one character", at: escape.range)
+                }
+                escapeChar = text.first
             }
-            return .like(b, pattern: s, caseInsensitive: ci, negated: negated)
+            return .like(b, pattern: Binder.backslashEscaped(s, escape: escapeChar), caseInsensitive: ci, negated: negated)
         case .isNull(let x, let negated):
             return try fold(.isNull(try bind(x, scope, hook: hook), negated: negated))
         case .isDistinctFrom(let a, let b, let negated):
@@ -142,6 +165,24 @@ extension Binder {
         case .subscript:
             throw SQLError(.unsupported, "subscripts are not supported", at: r)
         }
+    }
+
+    /// A LIKE pattern rewritten so that a backslash is its escape character, as the executor reads
+    /// it. `escape` is the character written after ESCAPE (nil for `ESCAPE ''`: none at all).
+    static func backslashEscaped(_ pattern: String, escape: Character?) -> String {
+        if escape == "\\" { return pattern }
+        var out = ""
+        var chars = pattern.makeIterator()
+        while let c = chars.next() {
+            if c == escape, let next = chars.next() {
+                out += "\\" + String(next)
+            } else if c == "\\" {
+                out += "\\\\"
+            } else {
+                out.append(c)
+            }
+        }
+        return out
     }
 
     // MARK: literals and constants
@@ -397,8 +438,10 @@ extension Binder {
     func subquery(_ q: Query, _ r: SourceRange) throws -> QueryResult {
         var inner = self
         let plan: LogicalPlan
-        do { plan = try inner.bindQuery(q) } catch let e as SQLError where e.code == .unknownColumn {
-            throw SQLError(e.code, e.message + " (subqueries cannot refer to columns of the outer query)", hint: e.hint, at: e.position)
+        let note = " (subqueries cannot refer to columns of the outer query)"
+        do { plan = try inner.bindQuery(q) } catch let e as SQLError
+            where (e.code == .unknownColumn || (e.code == .unknownTable && e.message.hasPrefix("missing FROM-clause entry"))) && !e.message.hasSuffix(note) {
+            throw SQLError(e.code, e.message + note, hint: e.hint, at: e.position)
         }
         return try runPlan(Optimizer.optimize(plan, tables: tables))
     }
