@@ -83,6 +83,16 @@ import Testing
         #expect(try f.rows("SELECT lag(agent, 1, -1) OVER (ORDER BY id) FROM calls ORDER BY id LIMIT 2") == [[.int(-1)], [.int(7)]])
     }
 
+    @Test func comparingTwoStringColumnsWithANullIsNull() throws {
+        let f = try SQLFixture()
+        _ = try f.session.execute("CREATE TABLE pairs (a VARCHAR, b VARCHAR)")
+        _ = try f.session.execute("INSERT INTO pairs VALUES ('x', 'x'), ('x', 'y'), ('x', NULL), (NULL, 'y'), (NULL, NULL)")
+        #expect(try f.rows("SELECT a = b, a < b, NOT (a = b) FROM pairs") == [
+            [.bool(true), .bool(false), .bool(false)], [.bool(false), .bool(true), .bool(true)],
+            [.null, .null, .null], [.null, .null, .null], [.null, .null, .null],
+        ])
+    }
+
     @Test func zonedBucketsKeepTheTwoHoursOfAFold() throws {
         let f = try SQLFixture()
         // Berlin falls back at 2024-10-27 01:00 UTC: local 02:00–03:00 happens twice, as two buckets.
