@@ -42,6 +42,8 @@ import Testing
         let f = try SQLFixture()
         let r = try f.session.execute("SELECT SECTOR, c.Talk, id AS ID FROM calls c LIMIT 1").result!
         #expect(r.columns.map(\.name) == ["sector", "talk", "ID"])
+        let counts = try f.session.execute("SELECT count(*), COUNT(*) FILTER (WHERE talk > 0) FROM calls").result!
+        #expect(counts.columns.map(\.name) == ["count_star()", "count_star() FILTER (WHERE talk > 0)"])
     }
 
     @Test func likeHonoursEscape() throws {

@@ -399,7 +399,10 @@ struct Binder {
     static func outputName(_ e: Expr) -> String {
         switch e.kind {
         case .column(let ref): return ref.name.value
-        case .function(let f) where f.isStar && f.name.value.lowercased() == "count": return "count_star()"
+        case .function(let f) where f.isStar && f.name.value.lowercased() == "count":
+            // DuckDB's name for count(*), keeping a FILTER or OVER as written.
+            let text = e.description
+            return "count_star()" + (text.range(of: "(*)").map { String(text[$0.upperBound...]) } ?? "")
         default: return e.description
         }
     }
