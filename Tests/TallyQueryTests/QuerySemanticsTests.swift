@@ -107,6 +107,34 @@ import Testing
             == [[.timestamp(Timestamp.parse("2024-10-26 22:00:00")!)]])
     }
 
+    @Test func extremeArgumentsAreErrorsOrValuesNotCrashes() throws {
+        let f = try SQLFixture()
+        #expect(try f.rows("SELECT substring('abc', 2, 9223372036854775807), substring('abc', -9223372036854775808, 3), round(1.5, 400), round(1.5, -400)")
+            == [[.string("bc"), .string(""), .double(1.5), .double(0)]])
+        #expect(try f.rows("SELECT lead(id, 9223372036854775807) OVER (ORDER BY id), sum(id) OVER (ORDER BY id ROWS BETWEEN CURRENT ROW AND 9223372036854775807 FOLLOWING) FROM calls ORDER BY id LIMIT 1")
+            == [[.null, .int(15)]])
+        #expect(try f.rows("SELECT id FROM calls ORDER BY id LIMIT 9223372036854775807 OFFSET 4") == [[.int(5)]])
+        for sql in ["SELECT add_months(at, 9223372036854775807) FROM calls",
+                    "SELECT at + INTERVAL '2000000000 months' FROM calls",
+                    "SELECT date_trunc('week', CAST(-9223372036854775808 AS TIMESTAMP))",
+                    "SELECT time_bucket(INTERVAL '7 days', CAST(-9223372036854775808 AS TIMESTAMP))",
+                    "SELECT time_bucket(INTERVAL '1 day', CAST(9223372036854775807 AS TIMESTAMP), 'Europe/Berlin')",
+                    "SELECT date_diff('second', CAST(-9223372036854775808 AS TIMESTAMP), CAST(9223372036854775807 AS TIMESTAMP))",
+                    "SELECT at - INTERVAL '-2147483648 days' FROM calls",
+                    "SELECT time_bucket(INTERVAL '2000000000 days', at) FROM calls"] {
+            let e = try #require(catching { try f.session.execute(sql) }, "\(sql)")
+            #expect(["invalid_value", "invalid_literal"].contains(e.code), "\(sql): \(e.code)")
+        }
+    }
+
+    @Test func longOperatorChainsBindOrAreRefused() throws {
+        let f = try SQLFixture()
+        let sum = "SELECT " + (1...240).map { "id + \($0)" }.joined(separator: " + ") + " FROM calls WHERE id = 1"
+        #expect(try f.rows(sum) == [[.int(240 + 240 * 241 / 2)]])
+        let ors = "SELECT count(*) FROM calls WHERE " + (1...2000).map { "id = \($0)" }.joined(separator: " OR ")
+        #expect(catching { try f.session.execute(ors) }?.code == "statement_too_complex")
+    }
+
     @Test func outerReferencesInSubqueriesAreExplained() throws {
         let f = try SQLFixture()
         let e = try #require(catching { try f.session.execute("SELECT id FROM calls c WHERE EXISTS (SELECT 1 FROM calls d WHERE d.agent = c.agent)") })

@@ -306,35 +306,61 @@ extension Binder {
         case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
             let cmp: CompareOp = [.equal: .eq, .notEqual: .ne, .less: .lt, .lessEqual: .le, .greater: .gt, .greaterEqual: .ge][op]!
             return try comparison(cmp, try bind(a, scope, hook: hook), try bind(b, scope, hook: hook), r)
-        case .concat:
-            let x = try bind(a, scope, hook: hook), y = try bind(b, scope, hook: hook)
+        case .concat, .add, .subtract, .multiply, .divide, .modulo:
+            // A left-deep chain (a + b + c + …, as generated SQL writes them) is bound in a loop:
+            // recursing once per term would exhaust the stack of a long expression.
+            var steps: [(BinaryOperator, Expr, Expr, SourceRange)] = [(op, a, b, r)]
+            var left = a
+            var bound: BoundExpr?
+            while case .binary(let o, let x, let y) = left.kind, [.concat, .add, .subtract, .multiply, .divide, .modulo].contains(o) {
+                if let hook, let h = try hook(left) { bound = h; break }
+                steps.append((o, x, y, left.range))
+                left = x
+            }
+            // An INTERVAL literal is bound with its operator (INTERVAL '1 day' + ts).
+            var leftIsInterval = false
+            if case .literal(.interval) = left.kind { leftIsInterval = true }
+            if bound == nil && !leftIsInterval { bound = try bind(left, scope, hook: hook) }
+            for (o, x, y, range) in steps.reversed() {
+                bound = try operation(o, bound, x, y, scope, hook, range)
+            }
+            return bound!
+        }
+    }
+
+    /// One step of an operator chain: `left` is `a` already bound (nil for an INTERVAL literal).
+    func operation(_ op: BinaryOperator, _ left: BoundExpr?, _ a: Expr, _ b: Expr, _ scope: Scope, _ hook: BindHook?, _ r: SourceRange) throws -> BoundExpr {
+        if op == .concat {
+            let x = try left ?? bind(a, scope, hook: hook), y = try bind(b, scope, hook: hook)
             return try fold(.call(try resolve("||", [x, y], r), [x, y]))
-        case .add, .subtract, .multiply, .divide, .modulo:
-            // timestamp ± INTERVAL
-            if op == .add || op == .subtract {
-                if case .literal(.interval(let iv)) = b.kind {
-                    return try addInterval(try bind(a, scope, hook: hook), op == .add ? iv : iv.negated, a.range)
+        }
+        // timestamp ± INTERVAL
+        if op == .add || op == .subtract {
+            if case .literal(.interval(let iv)) = b.kind {
+                if op == .subtract, iv.months == .min || iv.days == .min || iv.micros == .min {
+                    throw SQLError(.invalidLiteral, "interval \(iv) is too large to subtract", at: b.range)
                 }
-                if op == .add, case .literal(.interval(let iv)) = a.kind {
-                    return try addInterval(try bind(b, scope, hook: hook), iv, b.range)
-                }
+                return try addInterval(try left ?? bind(a, scope, hook: hook), op == .add ? iv : iv.negated, a.range)
             }
-            let x = try bind(a, scope, hook: hook), y = try bind(b, scope, hook: hook)
-            if x.type == .timestamp && y.type == .timestamp && op == .subtract {
-                throw SQLError(.unsupported, "subtracting timestamps is not supported",
-                               hint: "use date_diff('second', start, end) or epoch(end) - epoch(start)", at: r)
+            if op == .add, case .literal(.interval(let iv)) = a.kind {
+                return try addInterval(try bind(b, scope, hook: hook), iv, b.range)
             }
-            for (e, ast) in [(x, a), (y, b)] where !(Binder.isNumeric(e.type) || Binder.isNullConstant(e) || e.type == .bool) {
-                throw SQLError(.typeMismatch, "operator \(op.rawValue) needs numbers, got \(e.type)", at: ast.range)
-            }
-            let arith: ArithOp = [.add: .add, .subtract: .sub, .multiply: .mul, .divide: .div, .modulo: .mod][op]!
-            let isFloat = x.type == .float64 || y.type == .float64 || arith == .div
-            let t: DataType = isFloat ? .float64 : .int64
-            let xx = Binder.isNullConstant(x) ? BoundExpr.constant(.null, t) : x
-            let yy = Binder.isNullConstant(y) ? BoundExpr.constant(.null, t) : y
-            do { return try fold(.arith(arith, xx, yy, t)) } catch let e as SQLError {
-                throw SQLError(e.code, e.message, hint: e.hint, at: r)
-            }
+        }
+        let x = try left ?? bind(a, scope, hook: hook), y = try bind(b, scope, hook: hook)
+        if x.type == .timestamp && y.type == .timestamp && op == .subtract {
+            throw SQLError(.unsupported, "subtracting timestamps is not supported",
+                           hint: "use date_diff('second', start, end) or epoch(end) - epoch(start)", at: r)
+        }
+        for (e, ast) in [(x, a), (y, b)] where !(Binder.isNumeric(e.type) || Binder.isNullConstant(e) || e.type == .bool) {
+            throw SQLError(.typeMismatch, "operator \(op.rawValue) needs numbers, got \(e.type)", at: ast.range)
+        }
+        let arith: ArithOp = [.add: .add, .subtract: .sub, .multiply: .mul, .divide: .div, .modulo: .mod][op]!
+        let isFloat = x.type == .float64 || y.type == .float64 || arith == .div
+        let t: DataType = isFloat ? .float64 : .int64
+        let xx = Binder.isNullConstant(x) ? BoundExpr.constant(.null, t) : x
+        let yy = Binder.isNullConstant(y) ? BoundExpr.constant(.null, t) : y
+        do { return try fold(.arith(arith, xx, yy, t)) } catch let e as SQLError {
+            throw SQLError(e.code, e.message, hint: e.hint, at: r)
         }
     }
 
@@ -346,7 +372,7 @@ extension Binder {
             let m: BoundExpr = .constant(.int(Int64(iv.months)), .int64)
             e = .call(try resolve("add_months", [e, m], r), [e, m])
         }
-        let micros = Int64(iv.days) * Interval.microsPerDay + iv.micros
+        let micros = try dayTimeMicros(iv, r)
         if micros != 0 { e = .arith(.add, e, .constant(.int(micros), .int64), .timestamp) }
         return try fold(e)
     }
@@ -408,7 +434,7 @@ extension Binder {
                 throw SQLError(.typeMismatch, "time_bucket takes (width INTERVAL, ts TIMESTAMP [, zone VARCHAR])", at: r)
             }
             let iv = try intervalArgument(call.arguments[0])
-            args = [.constant(.int(Int64(iv.days) * Interval.microsPerDay + iv.micros), .int64), .constant(.int(Int64(iv.months)), .int64)]
+            args = [.constant(.int(try dayTimeMicros(iv, call.arguments[0].range)), .int64), .constant(.int(Int64(iv.months)), .int64)]
             args.append(try coerce(try bind(call.arguments[1], scope, hook: hook), to: .timestamp, explicit: false, at: call.arguments[1].range))
             if call.arguments.count == 3 { args.append(try bind(call.arguments[2], scope, hook: hook)) }
         } else {
@@ -419,6 +445,14 @@ extension Binder {
         }
         let f = try resolve(name, args, r)
         return try fold(.call(f, args))
+    }
+
+    /// The days and time of an interval in microseconds (its months are added separately).
+    func dayTimeMicros(_ iv: Interval, _ r: SourceRange) throws -> Int64 {
+        let (days, o1) = Int64(iv.days).multipliedReportingOverflow(by: Interval.microsPerDay)
+        let (total, o2) = days.addingReportingOverflow(iv.micros)
+        guard !o1, !o2 else { throw SQLError(.invalidLiteral, "interval \(iv) is too large", at: r) }
+        return total
     }
 
     /// An interval written as INTERVAL '…' or as a plain string '1 hour'.
