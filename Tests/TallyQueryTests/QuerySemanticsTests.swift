@@ -135,6 +135,22 @@ import Testing
         #expect(catching { try f.session.execute(ors) }?.code == "statement_too_complex")
     }
 
+    @Test func aggregateArgumentsAreCheckedInWindowsAndWithinGroup() throws {
+        let f = try SQLFixture()
+        for sql in ["SELECT sum(sector) OVER () FROM calls", "SELECT avg(sector) OVER (ORDER BY id) FROM calls",
+                    "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY sector) FROM calls"] {
+            #expect(catching { try f.session.execute(sql) }?.code == "type_mismatch", "\(sql)")
+        }
+        #expect(try f.rows("SELECT sum(talk > 100) OVER (), max(sector) OVER () FROM calls LIMIT 1") == [[.int(2), .string("telecom")]])
+    }
+
+    @Test func untypedNullArgumentsTakeTheTypeTheFunctionWants() throws {
+        let f = try SQLFixture()
+        let r = try f.session.execute("SELECT date_trunc('day', NULL), abs(NULL), sum(NULL), bool_and(NULL), sum(NULL) OVER () FROM calls LIMIT 1").result!
+        #expect(r.rows == [[.null, .null, .null, .null, .null]])
+        #expect(r.columns.map(\.type) == [.timestamp, .int64, .int64, .bool, .int64])
+    }
+
     @Test func outerReferencesInSubqueriesAreExplained() throws {
         let f = try SQLFixture()
         let e = try #require(catching { try f.session.execute("SELECT id FROM calls c WHERE EXISTS (SELECT 1 FROM calls d WHERE d.agent = c.agent)") })

@@ -443,8 +443,16 @@ extension Binder {
         if call.filter != nil || call.distinct {
             throw SQLError(.init(rawValue: "misplaced_aggregate"), "FILTER and DISTINCT only apply to aggregate functions, and \(name) is not one", at: r)
         }
-        let f = try resolve(name, args, r)
-        return try fold(.call(f, args))
+        do {
+            return try fold(.call(try resolve(name, args, r), args))
+        } catch let e as SQLError where e.code == .typeMismatch && args.contains(where: Binder.isNullConstant) {
+            // An untyped NULL argument (typed VARCHAR) takes the first type an overload accepts.
+            for t in [DataType.int64, .float64, .timestamp, .bool] {
+                let typed = args.map { Binder.isNullConstant($0) ? BoundExpr.constant(.null, t) : $0 }
+                if let f = try? resolve(name, typed, r) { return try fold(.call(f, typed)) }
+            }
+            throw e
+        }
     }
 
     /// The days and time of an interval in microseconds (its months are added separately).
