@@ -157,7 +157,7 @@ enum GoldenFile {
         return out
     }
 
-    /// A value as a cell (for showing actual results in the file's notation).
+    /// A value as a cell (for showing actual results in the file's notation; column names too).
     static func cell(_ v: Value) -> String {
         switch v {
         case .null: return "NULL"
@@ -232,8 +232,8 @@ final class GoldenRunner {
     static func family(_ t: String) -> String { t == "INTEGER" || t == "BIGINT" ? "integer" : t }
 
     static func compare(_ r: QueryResult, header: [(name: String, type: String)], rows: [[String]], rowsort: Bool) -> String? {
-        let actualHeader = r.columns.map { FileHeader.cell($0.name) + ":" + $0.type.description }.joined(separator: "|")
-        let expectedHeader = header.map { FileHeader.cell($0.name) + ":" + $0.type }.joined(separator: "|")
+        let actualHeader = r.columns.map { GoldenFile.cell(.string($0.name)) + ":" + $0.type.description }.joined(separator: "|")
+        let expectedHeader = header.map { GoldenFile.cell(.string($0.name)) + ":" + $0.type }.joined(separator: "|")
         func show() -> String {
             let shown = (0..<min(r.rowCount, 40)).map { i in r.data.map { GoldenFile.cell($0.value(at: i)) }.joined(separator: "|") }
             return "expected:\n" + ([expectedHeader] + rows.map { $0.joined(separator: "|") }).joined(separator: "\n")
@@ -296,9 +296,4 @@ final class GoldenRunner {
             return GoldenFile.cell(v)
         }.joined(separator: "|")
     }
-}
-
-/// Column names are escaped like string cells.
-enum FileHeader {
-    static func cell(_ name: String) -> String { GoldenFile.cell(.string(name)) }
 }
