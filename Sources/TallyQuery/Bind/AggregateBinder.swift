@@ -40,6 +40,17 @@ extension Binder {
         return q
     }
 
+    /// The argument of a numeric aggregate (sum, avg, stddev, quantiles): a number or boolean, for
+    /// quantiles also a timestamp; an untyped NULL becomes a NULL number.
+    func numericArgument(_ x: BoundExpr, of name: String, at range: SourceRange) throws -> BoundExpr {
+        if Binder.isNullConstant(x) { return .constant(.null, .int64) }
+        let quantile = ["median", "quantile_cont", "quantile_disc", "quantile", "percentile_cont", "percentile_disc", "approx_quantile"].contains(name)
+        guard Binder.isNumeric(x.type) || x.type == .bool || (x.type == .timestamp && quantile) else {
+            throw SQLError(.typeMismatch, "\(name) needs a numeric argument, not \(x.type)", at: range)
+        }
+        return x
+    }
+
     /// Binds one aggregate call to native aggregates and an expression combining their results
     /// (`.column(i)` = i-th aggregate).
     func bindAggregate(_ call: Expr, _ scope: Scope) throws -> ([BoundAggregate], BoundExpr) {
@@ -48,7 +59,7 @@ extension Binder {
         let r = call.range
         let filter = try f.filter.map { try requireBool(try bind($0, scope), $0.range) }
         // Arguments may not contain aggregates themselves.
-        let args = try f.arguments.map { a -> BoundExpr in
+        var args = try f.arguments.map { a -> BoundExpr in
             if !Binder.collectAggregates([a], registry: registry).isEmpty {
                 throw SQLError(.init(rawValue: "misplaced_aggregate"), "aggregate function calls cannot be nested", at: a.range)
             }
@@ -75,9 +86,7 @@ extension Binder {
             }
         }
         func numeric(_ i: Int = 0) throws {
-            guard Binder.isNumeric(args[i].type) || args[i].type == .bool || (args[i].type == .timestamp && ["min", "max", "median", "quantile_cont", "quantile_disc", "quantile", "percentile_cont", "percentile_disc", "approx_quantile"].contains(name)) else {
-                throw SQLError(.typeMismatch, "\(name) needs a numeric argument, not \(args[i].type)", at: f.arguments[i].range)
-            }
+            args[i] = try numericArgument(args[i], of: name, at: f.arguments[i].range)
         }
         switch name {
         case "count":
@@ -110,15 +119,15 @@ extension Binder {
                 throw SQLError(.syntaxError, "\(name)(fraction) needs WITHIN GROUP (ORDER BY expression)", at: r)
             }
             let q = try fraction(f.arguments[0], scope)
-            let x = try bind(f.withinGroup[0].expr, scope)
+            let x = try numericArgument(try bind(f.withinGroup[0].expr, scope), of: name, at: f.withinGroup[0].expr.range)
             let qq = f.withinGroup[0].descending ? 1 - q : q
             return one(name == "percentile_cont" ? .quantileCont(qq) : .quantileDisc(qq), [x])
         case "arg_max", "argmax", "max_by": try arity(2); return one(.argMax, args)
         case "arg_min", "argmin", "min_by": try arity(2); return one(.argMin, args)
         case "bool_and", "bool_or":
             try arity(1)
-            guard args[0].type == .bool else { throw SQLError(.typeMismatch, "\(name) needs a BOOLEAN", at: r) }
-            return one(name == "bool_and" ? .boolAnd : .boolOr, args)
+            guard args[0].type == .bool || Binder.isNullConstant(args[0]) else { throw SQLError(.typeMismatch, "\(name) needs a BOOLEAN", at: r) }
+            return one(name == "bool_and" ? .boolAnd : .boolOr, [try requireBool(args[0], f.arguments[0].range)])
         case "any_value", "first": try arity(1); return one(.anyValue, args)
         default:
             throw SQLError(.unknownFunction, "aggregate function \(name) does not exist", at: r)
@@ -163,7 +172,8 @@ extension Binder {
             guard (1...3).contains(args.count) else { throw SQLError(.typeMismatch, "\(name)(value [, offset [, default]])", at: r) }
             let k = args.count >= 2 ? try count(f.arguments[1], "the \(name) offset") : 1
             var a = [args[0], args.count >= 2 ? args[1] : .constant(.int(1), .int64)]
-            if args.count == 3 { a.append(try coerce(args[2], to: args[0].type, explicit: false, at: f.arguments[2].range)) }
+            // A constant default takes the value's type (lag(int_col, 1, -1): -1 is a BIGINT literal).
+            if args.count == 3 { a.append(try coerce(args[2], to: args[0].type, explicit: args[2].isConstant, at: f.arguments[2].range)) }
             return make(name == "lag" ? .lag(k) : .lead(k), args[0].type, a)
         case "first_value", "last_value":
             guard args.count == 1 else { throw SQLError(.typeMismatch, "\(name) takes one argument", at: r) }
@@ -173,7 +183,8 @@ extension Binder {
         case "sum", "avg", "mean", "min", "max":
             guard args.count == 1 else { throw SQLError(.typeMismatch, "\(name) takes one argument", at: r) }
             let kind: AggKind = name == "sum" ? .sum : (name == "min" ? .min : (name == "max" ? .max : .avg))
-            return make(.aggregate(kind), BoundAggregate.resultType(kind, arg: args[0].type), args)
+            let arg = kind == .min || kind == .max ? args[0] : try numericArgument(args[0], of: name, at: f.arguments[0].range)
+            return make(.aggregate(kind), BoundAggregate.resultType(kind, arg: arg.type), [arg])
         default:
             throw SQLError(.unknownFunction, "\(name) cannot be used as a window function",
                            hint: "window functions: row_number, rank, dense_rank, lag, lead, first_value, last_value, count, sum, avg, min, max", at: r)

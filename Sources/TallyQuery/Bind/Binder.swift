@@ -73,7 +73,8 @@ struct Binder {
             // Unify column types across the parts.
             var types: [DataType] = []
             for c in 0..<width {
-                let exprs = parts.map { BoundExpr.column(c, $0.columns[c].type, name: $0.columns[c].name) }
+                // A column of NULL literals adopts the other parts' type, as a NULL constant does.
+                let exprs = parts.map { Binder.isNullColumn($0, c) ? BoundExpr.constant(.null, .string) : .column(c, $0.columns[c].type, name: $0.columns[c].name) }
                 types.append(try unify(exprs, at: .unknown).0)
             }
             parts = parts.map { p in
@@ -84,6 +85,16 @@ struct Binder {
             }
             let union = LogicalPlan.unionAll(parts)
             return op.all ? union : .distinct(union)
+        }
+    }
+
+    /// Whether output column `c` of `p` is the NULL literal in every row (`SELECT NULL …`).
+    static func isNullColumn(_ p: LogicalPlan, _ c: Int) -> Bool {
+        switch p {
+        case .project(_, let exprs, _): return isNullConstant(exprs[c])
+        case .filter(let x, _), .sort(let x, _), .limit(let x, _, _), .topK(let x, _, _, _), .distinct(let x): return isNullColumn(x, c)
+        case .unionAll(let ps): return ps.allSatisfy { isNullColumn($0, c) }
+        default: return false
         }
     }
 
@@ -133,6 +144,7 @@ struct Binder {
         }
         let combined = Scope(ls.columns + rs.columns)
         let nl = ls.columns.count
+        var merged: [Int] = []
         var conjuncts: [BoundExpr] = []
         switch j.condition {
         case .on(let e)?:
@@ -143,6 +155,7 @@ struct Binder {
                 let (li, lt) = try ls.resolve(ColumnRef(name: n), range: n.range)
                 let (ri, rt) = try rs.resolve(ColumnRef(name: n), range: n.range)
                 conjuncts.append(try comparison(.eq, .column(li, lt, name: n.value), .column(nl + ri, rt, name: n.value), n.range))
+                merged.append(ri)
             }
         case nil:
             if kind != .cross { throw SQLError(.syntaxError, "JOIN needs ON or USING", at: r) }
@@ -171,6 +184,9 @@ struct Binder {
             plan = .project(plan, exprs: order.map { .column($0, cols[$0].type, name: cols[$0].name) }, names: order.map { cols[$0].name })
             scope = Scope(rs.columns + ls.columns)
         }
+        // USING: an unqualified name means the preserved (left, or for RIGHT JOIN right) side's
+        // column, and SELECT * lists it once (where the left table has it, as DuckDB does).
+        for ri in merged { scope.columns[swapped ? ri : nl + ri].mergedAway = true }
         return (plan, scope)
     }
 
@@ -197,9 +213,13 @@ struct Binder {
         for it in s.items {
             switch it {
             case .expr(let e, let alias):
-                items.append(Item(expr: e, column: nil, name: alias?.value ?? Binder.outputName(e)))
+                // A plain column keeps the name it was defined with, however it is spelt here.
+                var name = alias?.value ?? Binder.outputName(e)
+                if alias == nil, case .column(let ref) = e.kind, let (i, _) = try? scope.resolve(ref, range: e.range) { name = scope.columns[i].name }
+                items.append(Item(expr: e, column: nil, name: name))
             case .wildcard(let t, let range):
-                let matching = scope.columns.enumerated().filter { t == nil || $0.element.qualifier?.lowercased() == t!.value.lowercased() }
+                let positions = t.map { t in scope.columns.indices.filter { scope.columns[$0].qualifier?.lowercased() == t.value.lowercased() } } ?? scope.starColumns
+                let matching = positions.map { ($0, scope.columns[$0]) }
                 if matching.isEmpty, let t {
                     throw SQLError(.unknownTable, "missing FROM-clause entry for table \"\(t.value)\"", at: range)
                 }
@@ -379,7 +399,10 @@ struct Binder {
     static func outputName(_ e: Expr) -> String {
         switch e.kind {
         case .column(let ref): return ref.name.value
-        case .function(let f) where f.isStar && f.name.value.lowercased() == "count": return "count_star()"
+        case .function(let f) where f.isStar && f.name.value.lowercased() == "count":
+            // DuckDB's name for count(*), keeping a FILTER or OVER as written.
+            let text = e.description
+            return "count_star()" + (text.range(of: "(*)").map { String(text[$0.upperBound...]) } ?? "")
         default: return e.description
         }
     }

@@ -48,9 +48,11 @@ extension Binder {
             switch op {
             case .plus:
                 try requireNumeric(b, x.range, "unary +")
-                return b
+                return Binder.isNullConstant(b) ? .constant(.null, .int64) : b
             case .minus:
                 try requireNumeric(b, x.range, "unary -")
+                // -NULL is a NULL number (the NULL literal alone is typed VARCHAR).
+                if Binder.isNullConstant(b) { return .constant(.null, .int64) }
                 return try fold(.negate(b))
             case .not:
                 return try fold(.not(try requireBool(b, x.range)))
@@ -72,8 +74,10 @@ extension Binder {
         case .caseWhen(let c):
             return try caseWhen(c, scope, hook, r)
         case .inList(let x, let list, let negated):
-            let b = try bind(x, scope, hook: hook)
+            var b = try bind(x, scope, hook: hook)
             var items = try list.map { try bind($0, scope, hook: hook) }
+            // An integer tested against fractions compares as a DOUBLE (agent_id IN (2.5) matches nothing).
+            if b.type == .int32 || b.type == .int64, items.contains(where: { $0.type == .float64 }) { b = .cast(b, .float64) }
             items = try items.enumerated().map { k, it in try coerceForComparison(it, b, at: list[k].range).0 }
             if items.allSatisfy(\.isConstant) {
                 let vals = try items.map { try ExprEvaluator.constantValue($0) }
@@ -83,14 +87,25 @@ extension Binder {
             let any: BoundExpr = ors.count == 1 ? ors[0] : .or(ors)
             return negated ? .not(any) : any
         case .inSubquery(let x, let q, let negated):
-            let b = try bind(x, scope, hook: hook)
             let result = try subquery(q, r)
             guard result.columns.count == 1 else {
                 throw SQLError(.typeMismatch, "subquery in IN must return one column, it returns \(result.columns.count)", at: r)
             }
+            var b = try bind(x, scope, hook: hook)
+            let t = result.columns[0].type
             var vals = result.data[0].allValues
-            if result.columns[0].type != b.type {
-                vals = try vals.map { try Casts.castValue($0, to: b.type == .int32 ? .int64 : b.type) }
+            if t != b.type {
+                if Binder.isNullConstant(b) {
+                    b = .constant(.null, t)
+                } else if Binder.isNumeric(t) && Binder.isNumeric(b.type) {
+                    // Numbers compare as numbers: an integer against DOUBLE values becomes a DOUBLE.
+                    if t == .float64 { b = .cast(b, .float64) }
+                } else if t == .string {
+                    // Text is read as the tested value's type, as a string literal would be.
+                    vals = try vals.map { try Casts.castValue($0, to: b.type == .int32 ? .int64 : b.type) }
+                } else {
+                    throw SQLError(.typeMismatch, "cannot compare \(b.type) with the subquery's \(t)", hint: "use CAST to convert one side", at: r)
+                }
             }
             return .inList(b, vals, negated: negated)
         case .between(let x, let lo, let hi, let negated):
@@ -98,14 +113,22 @@ extension Binder {
             let l = try comparison(.ge, b, try bind(lo, scope, hook: hook), lo.range)
             let h = try comparison(.le, b, try bind(hi, scope, hook: hook), hi.range)
             return try fold(negated ? .not(.and([l, h])) : .and([l, h]))
-        case .like(let x, let pattern, _, let ci, let negated):
+        case .like(let x, let pattern, let escape, let ci, let negated):
             let b = try bind(x, scope, hook: hook)
             guard b.type == .string else { throw SQLError(.typeMismatch, "LIKE needs a VARCHAR, not \(b.type)", at: x.range) }
             let p = try bind(pattern, scope, hook: hook)
-            guard p.isConstant, case .string(let s) = try ExprEvaluator.constantValue(p) else {
-                throw SQLError(.unsupported, "the LIKE pattern must be a constant string", at: pattern.range)
+            guard p.type == .string else { throw SQLError(.typeMismatch, "the LIKE pattern must be a VARCHAR, not \(p.type)", at: pattern.range) }
+            guard p.isConstant else { throw SQLError(.unsupported, "the LIKE pattern must be a constant string", at: pattern.range) }
+            guard case .string(let s) = try ExprEvaluator.constantValue(p) else { return .constant(.null, .bool) }
+            var escapeChar: Character? = "\\"
+            if let escape {
+                let e = try bind(escape, scope, hook: hook)
+                guard e.isConstant, case .string(let text) = try ExprEvaluator.constantValue(e), text.count <= 1 else {
+                    throw SQLError(.typeMismatch, "ESCAPE must be a constant string of at most one character", at: escape.range)
+                }
+                escapeChar = text.first
             }
-            return .like(b, pattern: s, caseInsensitive: ci, negated: negated)
+            return .like(b, pattern: Binder.backslashEscaped(s, escape: escapeChar), caseInsensitive: ci, negated: negated)
         case .isNull(let x, let negated):
             return try fold(.isNull(try bind(x, scope, hook: hook), negated: negated))
         case .isDistinctFrom(let a, let b, let negated):
@@ -142,6 +165,24 @@ extension Binder {
         case .subscript:
             throw SQLError(.unsupported, "subscripts are not supported", at: r)
         }
+    }
+
+    /// A LIKE pattern rewritten so that a backslash is its escape character, as the executor reads
+    /// it. `escape` is the character written after ESCAPE (nil for `ESCAPE ''`: none at all).
+    static func backslashEscaped(_ pattern: String, escape: Character?) -> String {
+        if escape == "\\" { return pattern }
+        var out = ""
+        var chars = pattern.makeIterator()
+        while let c = chars.next() {
+            if c == escape, let next = chars.next() {
+                out += "\\" + String(next)
+            } else if c == "\\" {
+                out += "\\\\"
+            } else {
+                out.append(c)
+            }
+        }
+        return out
     }
 
     // MARK: literals and constants
@@ -265,35 +306,61 @@ extension Binder {
         case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
             let cmp: CompareOp = [.equal: .eq, .notEqual: .ne, .less: .lt, .lessEqual: .le, .greater: .gt, .greaterEqual: .ge][op]!
             return try comparison(cmp, try bind(a, scope, hook: hook), try bind(b, scope, hook: hook), r)
-        case .concat:
-            let x = try bind(a, scope, hook: hook), y = try bind(b, scope, hook: hook)
+        case .concat, .add, .subtract, .multiply, .divide, .modulo:
+            // A left-deep chain (a + b + c + …, as generated SQL writes them) is bound in a loop:
+            // recursing once per term would exhaust the stack of a long expression.
+            var steps: [(BinaryOperator, Expr, Expr, SourceRange)] = [(op, a, b, r)]
+            var left = a
+            var bound: BoundExpr?
+            while case .binary(let o, let x, let y) = left.kind, [.concat, .add, .subtract, .multiply, .divide, .modulo].contains(o) {
+                if let hook, let h = try hook(left) { bound = h; break }
+                steps.append((o, x, y, left.range))
+                left = x
+            }
+            // An INTERVAL literal is bound with its operator (INTERVAL '1 day' + ts).
+            var leftIsInterval = false
+            if case .literal(.interval) = left.kind { leftIsInterval = true }
+            if bound == nil && !leftIsInterval { bound = try bind(left, scope, hook: hook) }
+            for (o, x, y, range) in steps.reversed() {
+                bound = try operation(o, bound, x, y, scope, hook, range)
+            }
+            return bound!
+        }
+    }
+
+    /// One step of an operator chain: `left` is `a` already bound (nil for an INTERVAL literal).
+    func operation(_ op: BinaryOperator, _ left: BoundExpr?, _ a: Expr, _ b: Expr, _ scope: Scope, _ hook: BindHook?, _ r: SourceRange) throws -> BoundExpr {
+        if op == .concat {
+            let x = try left ?? bind(a, scope, hook: hook), y = try bind(b, scope, hook: hook)
             return try fold(.call(try resolve("||", [x, y], r), [x, y]))
-        case .add, .subtract, .multiply, .divide, .modulo:
-            // timestamp ± INTERVAL
-            if op == .add || op == .subtract {
-                if case .literal(.interval(let iv)) = b.kind {
-                    return try addInterval(try bind(a, scope, hook: hook), op == .add ? iv : iv.negated, a.range)
+        }
+        // timestamp ± INTERVAL
+        if op == .add || op == .subtract {
+            if case .literal(.interval(let iv)) = b.kind {
+                if op == .subtract, iv.months == .min || iv.days == .min || iv.micros == .min {
+                    throw SQLError(.invalidLiteral, "interval \(iv) is too large to subtract", at: b.range)
                 }
-                if op == .add, case .literal(.interval(let iv)) = a.kind {
-                    return try addInterval(try bind(b, scope, hook: hook), iv, b.range)
-                }
+                return try addInterval(try left ?? bind(a, scope, hook: hook), op == .add ? iv : iv.negated, a.range)
             }
-            let x = try bind(a, scope, hook: hook), y = try bind(b, scope, hook: hook)
-            if x.type == .timestamp && y.type == .timestamp && op == .subtract {
-                throw SQLError(.unsupported, "subtracting timestamps is not supported",
-                               hint: "use date_diff('second', start, end) or epoch(end) - epoch(start)", at: r)
+            if op == .add, case .literal(.interval(let iv)) = a.kind {
+                return try addInterval(try bind(b, scope, hook: hook), iv, b.range)
             }
-            for (e, ast) in [(x, a), (y, b)] where !(Binder.isNumeric(e.type) || Binder.isNullConstant(e) || e.type == .bool) {
-                throw SQLError(.typeMismatch, "operator \(op.rawValue) needs numbers, got \(e.type)", at: ast.range)
-            }
-            let arith: ArithOp = [.add: .add, .subtract: .sub, .multiply: .mul, .divide: .div, .modulo: .mod][op]!
-            let isFloat = x.type == .float64 || y.type == .float64 || arith == .div
-            let t: DataType = isFloat ? .float64 : .int64
-            let xx = Binder.isNullConstant(x) ? BoundExpr.constant(.null, t) : x
-            let yy = Binder.isNullConstant(y) ? BoundExpr.constant(.null, t) : y
-            do { return try fold(.arith(arith, xx, yy, t)) } catch let e as SQLError {
-                throw SQLError(e.code, e.message, hint: e.hint, at: r)
-            }
+        }
+        let x = try left ?? bind(a, scope, hook: hook), y = try bind(b, scope, hook: hook)
+        if x.type == .timestamp && y.type == .timestamp && op == .subtract {
+            throw SQLError(.unsupported, "subtracting timestamps is not supported",
+                           hint: "use date_diff('second', start, end) or epoch(end) - epoch(start)", at: r)
+        }
+        for (e, ast) in [(x, a), (y, b)] where !(Binder.isNumeric(e.type) || Binder.isNullConstant(e) || e.type == .bool) {
+            throw SQLError(.typeMismatch, "operator \(op.rawValue) needs numbers, got \(e.type)", at: ast.range)
+        }
+        let arith: ArithOp = [.add: .add, .subtract: .sub, .multiply: .mul, .divide: .div, .modulo: .mod][op]!
+        let isFloat = x.type == .float64 || y.type == .float64 || arith == .div
+        let t: DataType = isFloat ? .float64 : .int64
+        let xx = Binder.isNullConstant(x) ? BoundExpr.constant(.null, t) : x
+        let yy = Binder.isNullConstant(y) ? BoundExpr.constant(.null, t) : y
+        do { return try fold(.arith(arith, xx, yy, t)) } catch let e as SQLError {
+            throw SQLError(e.code, e.message, hint: e.hint, at: r)
         }
     }
 
@@ -305,7 +372,7 @@ extension Binder {
             let m: BoundExpr = .constant(.int(Int64(iv.months)), .int64)
             e = .call(try resolve("add_months", [e, m], r), [e, m])
         }
-        let micros = Int64(iv.days) * Interval.microsPerDay + iv.micros
+        let micros = try dayTimeMicros(iv, r)
         if micros != 0 { e = .arith(.add, e, .constant(.int(micros), .int64), .timestamp) }
         return try fold(e)
     }
@@ -367,7 +434,7 @@ extension Binder {
                 throw SQLError(.typeMismatch, "time_bucket takes (width INTERVAL, ts TIMESTAMP [, zone VARCHAR])", at: r)
             }
             let iv = try intervalArgument(call.arguments[0])
-            args = [.constant(.int(Int64(iv.days) * Interval.microsPerDay + iv.micros), .int64), .constant(.int(Int64(iv.months)), .int64)]
+            args = [.constant(.int(try dayTimeMicros(iv, call.arguments[0].range)), .int64), .constant(.int(Int64(iv.months)), .int64)]
             args.append(try coerce(try bind(call.arguments[1], scope, hook: hook), to: .timestamp, explicit: false, at: call.arguments[1].range))
             if call.arguments.count == 3 { args.append(try bind(call.arguments[2], scope, hook: hook)) }
         } else {
@@ -376,8 +443,24 @@ extension Binder {
         if call.filter != nil || call.distinct {
             throw SQLError(.init(rawValue: "misplaced_aggregate"), "FILTER and DISTINCT only apply to aggregate functions, and \(name) is not one", at: r)
         }
-        let f = try resolve(name, args, r)
-        return try fold(.call(f, args))
+        do {
+            return try fold(.call(try resolve(name, args, r), args))
+        } catch let e as SQLError where e.code == .typeMismatch && args.contains(where: Binder.isNullConstant) {
+            // An untyped NULL argument (typed VARCHAR) takes the first type an overload accepts.
+            for t in [DataType.int64, .float64, .timestamp, .bool] {
+                let typed = args.map { Binder.isNullConstant($0) ? BoundExpr.constant(.null, t) : $0 }
+                if let f = try? resolve(name, typed, r) { return try fold(.call(f, typed)) }
+            }
+            throw e
+        }
+    }
+
+    /// The days and time of an interval in microseconds (its months are added separately).
+    func dayTimeMicros(_ iv: Interval, _ r: SourceRange) throws -> Int64 {
+        let (days, o1) = Int64(iv.days).multipliedReportingOverflow(by: Interval.microsPerDay)
+        let (total, o2) = days.addingReportingOverflow(iv.micros)
+        guard !o1, !o2 else { throw SQLError(.invalidLiteral, "interval \(iv) is too large", at: r) }
+        return total
     }
 
     /// An interval written as INTERVAL '…' or as a plain string '1 hour'.
@@ -397,8 +480,10 @@ extension Binder {
     func subquery(_ q: Query, _ r: SourceRange) throws -> QueryResult {
         var inner = self
         let plan: LogicalPlan
-        do { plan = try inner.bindQuery(q) } catch let e as SQLError where e.code == .unknownColumn {
-            throw SQLError(e.code, e.message + " (subqueries cannot refer to columns of the outer query)", hint: e.hint, at: e.position)
+        let note = " (subqueries cannot refer to columns of the outer query)"
+        do { plan = try inner.bindQuery(q) } catch let e as SQLError
+            where (e.code == .unknownColumn || (e.code == .unknownTable && e.message.hasPrefix("missing FROM-clause entry"))) && !e.message.hasSuffix(note) {
+            throw SQLError(e.code, e.message + note, hint: e.hint, at: e.position)
         }
         return try runPlan(Optimizer.optimize(plan, tables: tables))
     }

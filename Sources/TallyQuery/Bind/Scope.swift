@@ -5,6 +5,8 @@ struct Scope {
         var qualifier: String?
         var name: String
         var type: DataType
+        /// The second copy of a `JOIN … USING` column: reachable only qualified (and by `t.*`).
+        var mergedAway = false
     }
 
     var columns: [Column]
@@ -15,6 +17,9 @@ struct Scope {
     init(plan: LogicalPlan, qualifier: String?) {
         columns = plan.columns.map { Column(qualifier: qualifier, name: $0.name, type: $0.type) }
     }
+
+    /// The positions `SELECT *` expands to: every column but merged-away USING copies.
+    var starColumns: [Int] { columns.indices.filter { !columns[$0].mergedAway } }
 
     /// Resolves a column reference to its position; errors say what is unknown or ambiguous and suggest.
     func resolve(_ ref: ColumnRef, range: SourceRange) throws(SQLError) -> (Int, DataType) {
@@ -29,7 +34,7 @@ struct Scope {
             }
             for (i, c) in columns.enumerated() where c.qualifier?.lowercased() == q && c.name.lowercased() == name { hits.append(i) }
         } else {
-            for (i, c) in columns.enumerated() where c.name.lowercased() == name { hits.append(i) }
+            for (i, c) in columns.enumerated() where c.name.lowercased() == name && !c.mergedAway { hits.append(i) }
         }
         if hits.count == 1 { return (hits[0], columns[hits[0]].type) }
         if hits.count > 1 {

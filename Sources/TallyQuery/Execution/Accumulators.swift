@@ -20,7 +20,7 @@ enum Accumulators {
         case .countStar, .count: return CountAcc()
         case .sum:
             return argType == .float64 ? SumDoubleAcc(avg: false) : SumIntAcc()
-        case .avg: return SumDoubleAcc(avg: true)
+        case .avg: return argType == .float64 ? SumDoubleAcc(avg: true) : AvgIntAcc()
         case .min, .max:
             switch argType {
             case .float64: return MinMaxDoubleAcc(isMax: agg.kind == .max)
@@ -114,7 +114,7 @@ final class SumIntAcc: Accumulator {
     }
 }
 
-/// sum and avg of doubles (also avg of integers).
+/// sum and avg of doubles.
 final class SumDoubleAcc: Accumulator {
     let avg: Bool
     var sums = GrowBuffer<Double>(fill: 0)
@@ -125,13 +125,7 @@ final class SumDoubleAcc: Accumulator {
     func update(_ g: UnsafePointer<UInt32>, _ n: Int, _ args: [ColumnData], _ active: UnsafePointer<UInt8>?, groupCount: Int) {
         sums.ensure(groupCount); counts.ensure(groupCount)
         let s = sums.ptr, c = counts.ptr
-        let arg = args[0]
-        if arg.type == .int32 && active == nil {
-            let v = arg.int32s
-            for i in 0..<n { let k = Int(g[i]); s[k] += Double(v[i]); c[k] &+= 1 }
-            return
-        }
-        let x = Vectors.float64(arg)
+        let x = Vectors.float64(args[0])
         withExtendedLifetime(x) {
             let v = x.float64s
             if let a = active {
@@ -153,6 +147,45 @@ final class SumDoubleAcc: Accumulator {
         sums.ensure(groupCount); counts.ensure(groupCount)
         return ColumnData.fromDoubles((0..<groupCount).map { avg && counts[$0] > 0 ? sums[$0] / Double(counts[$0]) : sums[$0] },
                                       valid: (0..<groupCount).map { counts[$0] > 0 })
+    }
+}
+
+/// avg of integers: exact 128-bit sums, so BIGINT values beyond 2^53 average correctly.
+final class AvgIntAcc: Accumulator {
+    var sums = GrowBuffer<Int128>(fill: 0)
+    var counts = GrowBuffer<Int64>(fill: 0)
+    deinit { sums.free(); counts.free() }
+
+    func update(_ g: UnsafePointer<UInt32>, _ n: Int, _ args: [ColumnData], _ active: UnsafePointer<UInt8>?, groupCount: Int) {
+        sums.ensure(groupCount); counts.ensure(groupCount)
+        let s = sums.ptr, c = counts.ptr
+        let x = Vectors.int64(args[0])
+        withExtendedLifetime(x) {
+            let v = x.int64s
+            if let a = active {
+                for i in 0..<n where a[i] != 0 { let k = Int(g[i]); s[k] &+= Int128(v[i]); c[k] &+= 1 }
+            } else {
+                for i in 0..<n { let k = Int(g[i]); s[k] &+= Int128(v[i]); c[k] &+= 1 }
+            }
+        }
+    }
+
+    func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int) {
+        let o = other as! AvgIntAcc
+        o.sums.ensure(map.count); o.counts.ensure(map.count)
+        sums.ensure(groupCount); counts.ensure(groupCount)
+        for (g, t) in map.enumerated() { sums[Int(t)] &+= o.sums[g]; counts[Int(t)] &+= o.counts[g] }
+    }
+
+    func finish(groupCount: Int) -> ColumnData {
+        sums.ensure(groupCount); counts.ensure(groupCount)
+        let avgs = (0..<groupCount).map { k -> Double in
+            guard counts[k] > 0 else { return 0 }
+            // Divide exactly first: the quotient and the remainder each convert without loss.
+            let (q, r) = sums[k].quotientAndRemainder(dividingBy: Int128(counts[k]))
+            return Double(q) + Double(r) / Double(counts[k])
+        }
+        return ColumnData.fromDoubles(avgs, valid: (0..<groupCount).map { counts[$0] > 0 })
     }
 }
 

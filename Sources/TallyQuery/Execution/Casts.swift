@@ -33,6 +33,11 @@ enum Casts {
             let hi: Double = t == .int32 ? Double(Int32.max) : 9.223372036854775807e18
             guard r.isFinite, r >= lo, r < hi || (t == .int32 && r <= hi) else { throw EvaluationError("value \(d) is out of range for \(t)") }
             return .int(Int64(r))
+        case (.double(let d), .timestamp):
+            // Microseconds, as for integers (quantiles of timestamps and to_timestamp compute in doubles).
+            let r = d.rounded(.toNearestOrAwayFromZero)
+            guard r.isFinite, r >= -9.223372036854775808e18, r < 9.223372036854775807e18 else { throw EvaluationError("value \(d) is out of range for TIMESTAMP") }
+            return .timestamp(Int64(r))
         case (.double(let d), .bool): return .bool(d != 0)
         case (.double, .float64): return v
         case (.timestamp(let x), .int64): return .int(x)

@@ -120,6 +120,11 @@ enum ExprEvaluator {
         let d = mem.assumingMemoryBound(to: UInt8.self)
         if av.type == .string || b.type == .string {
             compareStrings(op, av, b, n, d)
+            if case .vector(let bv) = b {
+                // NULL on either side makes the comparison NULL.
+                let nulls = Vectors.combineValidity([av, bv], count: n, into: mem + vOff)
+                return .vector(ColumnData(type: .bool, count: n, adopting: mem, validityOffset: vOff, nullCount: nulls, dictionary: nil))
+            }
         } else if case .constant(let c, _) = b {
             if av.type == .float64 || b.type == .float64 {
                 let x = Vectors.float64(av)

@@ -141,16 +141,16 @@ enum BuiltinFunctions {
                 guard let zname = constString(args[3]) else { return nil }
                 let zone = try ZoneOffsets.zone(named: zname)
                 return ScalarFunction(name: "time_bucket", returnType: .timestamp) { a, n in
-                    try zoned(a[2], n, zone) { Calendar64.bucket($0, widthMicros: micros, months: months) }
+                    try zoned(a[2], n, zone) { try Calendar64.bucket($0, widthMicros: micros, months: months) }
                 }
             }
             return ScalarFunction(name: "time_bucket", returnType: .timestamp) { a, n in
-                mapInt(a[2], n, .timestamp) { Calendar64.bucket($0, widthMicros: micros, months: months) }
+                try mapInt(a[2], n, .timestamp) { try Calendar64.bucket($0, widthMicros: micros, months: months) }
             }
         }
         r.registerScalar("add_months", signature: "add_months(ts TIMESTAMP, months BIGINT)") { args in
             guard args.count == 2, args[0].type == .timestamp, let m = constInt(args[1]) else { return nil }
-            return ScalarFunction(name: "add_months", returnType: .timestamp) { a, n in mapInt(a[0], n, .timestamp) { Calendar64.addMonths($0, m) } }
+            return ScalarFunction(name: "add_months", returnType: .timestamp) { a, n in try mapInt(a[0], n, .timestamp) { try Calendar64.addMonths($0, m) } }
         }
         r.registerScalar("epoch", signature: "epoch(ts TIMESTAMP) → seconds") { args in
             guard args.count == 1, args[0].type == .timestamp else { return nil }
@@ -182,13 +182,16 @@ enum BuiltinFunctions {
                     guard case .timestamp(let s) = v[0], case .timestamp(let e) = v[1] else { return .null }
                     let ts = try Calendar64.truncate(s, p == "week" || p == "weeks" ? "week" : p)
                     let te = try Calendar64.truncate(e, p == "week" || p == "weeks" ? "week" : p)
-                    return .int((te - ts) / unit)
+                    let (d, overflow) = te.subtractingReportingOverflow(ts)
+                    guard !overflow else { throw EvaluationError("date_diff: the timestamps are too far apart") }
+                    return .int(d / unit)
                 }
             }
         }
     }
 
-    /// Converts UTC to local wall time, applies `f`, and (with `back`) converts the result to UTC.
+    /// Converts UTC to local wall time, applies `f` (which must not move a time forward), and
+    /// (with `back`) converts the result to UTC.
     static func zoned(_ v: ExprValue, _ n: Int, _ zone: TimeZone, back: Bool = true, _ f: (Int64) throws -> Int64) throws -> ExprValue {
         let c = Vectors.materialize(v, count: n)
         var lo = Int64.max, hi = Int64.min
@@ -199,8 +202,8 @@ enum BuiltinFunctions {
         let offsets = ZoneOffsets(zone: zone, from: lo, to: hi)
         return try withExtendedLifetime(x) {
             try mapInt(.vector(x), n, .timestamp) { t in
-                let r = try f(t + offsets.offset(atUTC: t))
-                return back ? offsets.utc(fromLocal: r) : r
+                let r = try f(try Calendar64.add(t, offsets.offset(atUTC: t)))
+                return back ? try offsets.utc(fromLocal: r, notAfter: t) : r
             }
         }
     }
@@ -246,15 +249,18 @@ enum BuiltinFunctions {
                     try rowwise(a, n, .string) { v in
                         guard case .string(let s) = v[0], case .int(let start) = v[1] else { return .null }
                         let chars = Array(s)
-                        var from = Int(start) - 1
-                        var to = chars.count
+                        // 0-based [from, to), saturating: positions far outside the string are just empty.
+                        let (first, below) = start.subtractingReportingOverflow(1)
+                        let from = below ? Int64.min : first
+                        var to = Int64(chars.count)
                         if v.count == 3 {
                             guard case .int(let len) = v[2] else { return .null }
                             guard len >= 0 else { throw EvaluationError("negative substring length not allowed") }
-                            to = min(chars.count, from + Int(len))
+                            let (end, beyond) = from.addingReportingOverflow(len)
+                            to = beyond ? to : min(to, end)
                         }
-                        from = max(0, from)
-                        return .string(from < to ? String(chars[from..<to]) : "")
+                        let lo = Int(max(0, from))
+                        return .string(Int64(lo) < to ? String(chars[lo..<Int(to)]) : "")
                     }
                 }
             }
@@ -329,9 +335,15 @@ enum BuiltinFunctions {
             if args[0].type != .float64 && digits >= 0 {
                 return ScalarFunction(name: "round", returnType: args[0].type == .bool ? .int64 : args[0].type) { a, _ in a[0] }
             }
+            // Beyond ±308 digits the scale is not a finite, nonzero double: keep every digit, or none.
+            if digits > 308 { return ScalarFunction(name: "round", returnType: .float64) { a, n in try Casts.cast(a[0], to: .float64, count: n) } }
+            if digits < -308 { return ScalarFunction(name: "round", returnType: .float64) { a, n in mapDouble(a[0], n) { $0.isFinite ? 0 : $0 } } }
             let scale = Foundation.pow(10.0, Double(digits))
             return ScalarFunction(name: "round", returnType: .float64) { a, n in
-                mapDouble(a[0], n) { ($0 * scale).rounded(.toNearestOrAwayFromZero) / scale }
+                mapDouble(a[0], n) { x in
+                    let r = (x * scale).rounded(.toNearestOrAwayFromZero) / scale
+                    return r.isFinite || !x.isFinite ? r : x // x * scale overflowed: x has no digits there to round
+                }
             }
         }
         for name in ["power", "pow"] {
@@ -356,7 +368,7 @@ enum BuiltinFunctions {
 
     static func registerNulls(_ r: FunctionRegistry) {
         r.registerScalar("coalesce", signature: "coalesce(a, b, …)") { args in
-            guard let t = commonType(args.map(\.type)) else { return nil }
+            guard let t = commonType(of: args) else { return nil }
             return ScalarFunction(name: "coalesce", returnType: t) { a, n in
                 let cols = try a.map { Vectors.materialize(try Casts.cast($0, to: t, count: n), count: n) }
                 var pick = [Int32](repeating: Int32(cols.count - 1), count: n)
@@ -365,7 +377,7 @@ enum BuiltinFunctions {
             }
         }
         r.registerScalar("nullif", signature: "nullif(a, b)") { args in
-            guard args.count == 2, let t = commonType(args.map(\.type)) else { return nil }
+            guard args.count == 2, let t = commonType(of: args) else { return nil }
             return ScalarFunction(name: "nullif", returnType: t) { a, n in
                 let x = try Casts.cast(a[0], to: t, count: n), y = try Casts.cast(a[1], to: t, count: n)
                 let eq = Vectors.materialize(ExprEvaluator.compare(.eq, x, y, n), count: n)
@@ -376,7 +388,7 @@ enum BuiltinFunctions {
         }
         for (name, wantMax) in [("greatest", true), ("least", false)] {
             r.registerScalar(name, signature: "\(name)(a, b, …)") { args in
-                guard !args.isEmpty, let t = commonType(args.map(\.type)) else { return nil }
+                guard !args.isEmpty, let t = commonType(of: args) else { return nil }
                 return ScalarFunction(name: name, returnType: t) { a, n in
                     let cols = try a.map { Vectors.materialize(try Casts.cast($0, to: t, count: n), count: n) }
                     var pick = [Int32](repeating: 0, count: n)
@@ -395,7 +407,14 @@ enum BuiltinFunctions {
         }
     }
 
-    /// The type several values unify to (numbers widen; NULL-typed constants adapt), or nil.
+    /// The type several arguments unify to; NULL literals (typed VARCHAR) adapt to the others.
+    static func commonType(of args: [BoundExpr]) -> DataType? {
+        let typed = args.filter { !Binder.isNullConstant($0) }
+        if typed.isEmpty { return args.isEmpty ? nil : .string }
+        return commonType(typed.map(\.type))
+    }
+
+    /// The type several values unify to (numbers widen), or nil.
     static func commonType(_ ts: [DataType]) -> DataType? {
         guard let first = ts.first else { return nil }
         var t = first

@@ -18,6 +18,11 @@ public struct Parser {
 
     /// Nesting (parentheses, subqueries, prefix operators) deeper than this is rejected.
     public static let maxDepth = 150
+    /// An expression tree deeper than this (a chain of operators such as `a + b + …` adds a level
+    /// per operator) is rejected: later phases walk expressions recursively.
+    public static let maxExpressionDepth = 500
+    /// Operators chained so far in the expressions being parsed (each level of precedence climbing).
+    var chained = 0
 
     init(_ source: String) {
         self.source = source
@@ -981,10 +986,15 @@ public struct Parser {
     /// Parses an expression whose operators all bind at least as tightly as `minPrecedence`.
     mutating func parseExpr(_ minPrecedence: Precedence = .or) throws(SQLError) -> Expr {
         try enter()
-        defer { depth -= 1 }
+        let chainedBefore = chained
+        defer { depth -= 1; chained = chainedBefore }
         var left = try parsePrefix()
         var lastWasComparison = false
         while true {
+            if depth + chained > Parser.maxExpressionDepth {
+                throw SQLError(.tooComplex, "the expression is too deep (more than \(Parser.maxExpressionDepth) operators in a chain)",
+                               hint: "simplify the expression; long OR chains of equalities can be written x IN (…)", at: tok.range.start)
+            }
             let t = tok
             let prec: Precedence
             switch t.kind {
@@ -1013,6 +1023,7 @@ public struct Parser {
                 return left
             }
             if prec < minPrecedence { return left }
+            chained += 1
             let start = left.range.start
             switch prec {
             case .comparison:

@@ -109,7 +109,7 @@ final class TopKOperator: PhysicalOperator {
         self.input = input
         self.keys = keys
         self.types = types
-        self.keep = limit + offset
+        self.keep = limit > Int.max - offset ? Int.max : limit + offset
         self.offset = offset
     }
 
@@ -134,7 +134,7 @@ final class TopKOperator: PhysicalOperator {
         while let b = try input.next() {
             pending.append(b)
             pendingRows += b.count
-            if pendingRows >= max(keep * 4, 65_536) { try compact() }
+            if pendingRows >= max(keep > Int.max / 4 ? Int.max : keep * 4, 65_536) { try compact() }
         }
         try compact()
         guard let out = best, out.count > offset else { return nil }

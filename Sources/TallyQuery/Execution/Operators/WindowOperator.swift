@@ -64,7 +64,7 @@ final class WindowOperator: PhysicalOperator {
         case .lag(let k), .lead(let k):
             let off = w.kind.isLag ? -k : k
             for p in 0..<m {
-                let q = p + off
+                let q = WindowOperator.offset(p, off)
                 if q >= 0 && q < m { out[rows[p]] = args[0].value(at: rows[q]) } else {
                     out[rows[p]] = args.count > 2 ? try Casts.castValue(args[2].value(at: rows[p]), to: w.type) : .null
                 }
@@ -77,11 +77,17 @@ final class WindowOperator: PhysicalOperator {
         }
     }
 
+    /// Position `p` moved by `by` rows, saturating (offsets may be as large as the SQL allows).
+    static func offset(_ p: Int, _ by: Int) -> Int {
+        let (r, overflow) = p.addingReportingOverflow(by)
+        return overflow ? (by > 0 ? .max : .min) : r
+    }
+
     /// The frame of position p as a closed range [lo, hi] (empty when lo > hi).
     func frameBounds(_ w: BoundWindow, _ p: Int, _ m: Int, _ peerEnd: [Int]) -> (Int, Int) {
         if let f = w.frame {
-            let lo = f.start.map { max(0, p + $0) } ?? 0
-            let hi = f.end.map { min(m - 1, p + $0) } ?? m - 1
+            let lo = f.start.map { max(0, WindowOperator.offset(p, $0)) } ?? 0
+            let hi = f.end.map { min(m - 1, WindowOperator.offset(p, $0)) } ?? m - 1
             return (lo, hi)
         }
         return (0, w.orderBy.isEmpty ? m - 1 : peerEnd[p])
