@@ -12,6 +12,9 @@ protocol Accumulator: AnyObject {
 enum Accumulators {
     /// The accumulator computing `agg`.
     static func make(_ agg: BoundAggregate) -> Accumulator {
+        if agg.distinct, agg.kind == .count, let t = agg.args.first?.type {
+            return CountDistinctAcc(type: t)
+        }
         if agg.distinct, agg.kind != .min, agg.kind != .max {
             return DistinctAcc(agg)
         }
@@ -370,50 +373,178 @@ final class VarianceAcc: Accumulator {
     }
 }
 
-/// Exact quantiles: values are collected per group and selected at the end.
+/// Exact quantiles. Integer arguments of few distinct values (handle times, scores) are counted in
+/// a histogram per group — one increment per row, exact, and small; anything else is collected as
+/// (group, value) pairs in flat buffers and selected per group at the end.
 final class QuantileAcc: Accumulator {
     let q: Double
     let discrete: Bool
     let type: DataType
-    var values: [[Double]] = []
+    static let histogramRange = 1 << 16
+    static let histogramGroups = 64
+    // Histogram mode: counts[g * range + (v - base)].
+    var histogram: GrowBuffer<UInt32>? = nil
+    var base: Int64 = 0
+    var histGroups = 0
+    // Pair mode.
+    var groups = GrowBuffer<UInt32>(fill: 0)
+    var values = GrowBuffer<Double>(fill: 0)
+    var count = 0
+
     init(_ q: Double, discrete: Bool, type: DataType) {
         self.q = q
         self.discrete = discrete
         self.type = type
     }
 
+    deinit {
+        histogram?.free()
+        groups.free()
+        values.free()
+    }
+
+    /// Moves histogram counts into pairs (a value out of range, or too many groups).
+    func leaveHistogram() {
+        guard let h = histogram else { return }
+        let r = QuantileAcc.histogramRange
+        for g in 0..<histGroups {
+            for k in 0..<r {
+                let c = Int(h[g * r + k])
+                if c == 0 { continue }
+                append(UInt32(g), Double(base + Int64(k)), times: c)
+            }
+        }
+        h.free()
+        histogram = nil
+    }
+
+    @inline(__always) func append(_ g: UInt32, _ v: Double, times: Int = 1) {
+        groups.ensure(count + times)
+        values.ensure(count + times)
+        for _ in 0..<times {
+            groups[count] = g
+            values[count] = v
+            count += 1
+        }
+    }
+
     func update(_ g: UnsafePointer<UInt32>, _ n: Int, _ args: [ColumnData], _ active: UnsafePointer<UInt8>?, groupCount: Int) {
-        if values.count < groupCount { values.append(contentsOf: repeatElement([], count: groupCount - values.count)) }
-        let x = Vectors.float64(args[0])
+        let arg = args[0]
+        if arg.type.isIntegral && count == 0 && groupCount <= QuantileAcc.histogramGroups {
+            let x = Vectors.int64(arg)
+            let v = x.int64s
+            if histogram == nil {
+                // Durations and counts are rarely negative: start the window at 0 when the first
+                // value allows, else centre it on that value.
+                let first = (0..<n).first { active == nil || active![$0] != 0 }.map { v[$0] } ?? 0
+                base = first >= 0 && first < Int64(QuantileAcc.histogramRange) ? 0 : first - Int64(QuantileAcc.histogramRange / 2)
+                histogram = GrowBuffer(fill: 0, capacity: QuantileAcc.histogramRange)
+                histGroups = 1
+            }
+            let r = QuantileAcc.histogramRange
+            var inRange = true
+            for i in 0..<n where active == nil || active![i] != 0 {
+                let d = v[i] &- base
+                if d < 0 || d >= Int64(r) { inRange = false; break }
+            }
+            if inRange {
+                histogram!.ensure(groupCount * r)
+                histGroups = max(histGroups, groupCount)
+                let h = histogram!.ptr
+                withExtendedLifetime(x) {
+                    if let a = active {
+                        for i in 0..<n { h[Int(g[i]) * r + Int(v[i] &- base)] &+= UInt32(a[i]) }
+                    } else {
+                        for i in 0..<n { h[Int(g[i]) * r + Int(v[i] &- base)] &+= 1 }
+                    }
+                }
+                return
+            }
+        }
+        leaveHistogram()
+        let x = Vectors.float64(arg)
         withExtendedLifetime(x) {
             let v = x.float64s
-            for i in 0..<n where active == nil || active![i] != 0 { values[Int(g[i])].append(v[i]) }
+            groups.ensure(count + n)
+            values.ensure(count + n)
+            let gp = groups.ptr, vp = values.ptr
+            var k = count
+            for i in 0..<n where active == nil || active![i] != 0 {
+                gp[k] = g[i]
+                vp[k] = v[i]
+                k += 1
+            }
+            count = k
         }
     }
 
     func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int) {
         let o = other as! QuantileAcc
-        if values.count < groupCount { values.append(contentsOf: repeatElement([], count: groupCount - values.count)) }
-        for (g, t) in map.enumerated() where g < o.values.count { values[Int(t)].append(contentsOf: o.values[g]) }
+        o.leaveHistogram()
+        leaveHistogram()
+        for i in 0..<o.count where Int(o.groups[i]) < map.count { append(map[Int(o.groups[i])], o.values[i]) }
+    }
+
+    /// The quantile of sorted values.
+    func select(_ v: UnsafeMutableBufferPointer<Double>) -> Double {
+        let n = v.count
+        if discrete {
+            let idx = Swift.min(n - 1, Swift.max(0, Int((q * Double(n)).rounded(.up)) - 1))
+            return v[idx]
+        }
+        let pos = q * Double(n - 1)
+        let lo = Int(pos.rounded(.down)), hi = Swift.min(lo + 1, n - 1)
+        return v[lo] + (v[hi] - v[lo]) * (pos - Double(lo))
     }
 
     func finish(groupCount: Int) -> ColumnData {
-        var out: [Double] = [], valid: [Bool] = []
-        for k in 0..<groupCount {
-            guard k < values.count, !values[k].isEmpty else { out.append(0); valid.append(false); continue }
-            var v = values[k]
-            v.sort()
-            let n = v.count
-            if discrete {
-                // percentile_disc: the first value whose position reaches q·n.
-                let idx = Swift.max(0, Int((q * Double(n)).rounded(.up)) - 1)
-                out.append(v[Swift.min(idx, n - 1)])
-            } else {
-                let pos = q * Double(n - 1)
-                let lo = Int(pos.rounded(.down)), hi = Swift.min(lo + 1, n - 1)
-                out.append(v[lo] + (v[hi] - v[lo]) * (pos - Double(lo)))
+        var out = [Double](repeating: 0, count: groupCount)
+        var valid = [Bool](repeating: false, count: groupCount)
+        if let h = histogram {
+            let r = QuantileAcc.histogramRange
+            for g in 0..<Swift.min(groupCount, histGroups) {
+                var total = 0
+                for k in 0..<r { total += Int(h[g * r + k]) }
+                guard total > 0 else { continue }
+                // Value at a rank, walking the cumulative counts.
+                func at(_ rank: Int) -> Double {
+                    var seen = 0
+                    for k in 0..<r {
+                        seen += Int(h[g * r + k])
+                        if seen > rank { return Double(base + Int64(k)) }
+                    }
+                    return Double(base + Int64(r - 1))
+                }
+                if discrete {
+                    out[g] = at(Swift.min(total - 1, Swift.max(0, Int((q * Double(total)).rounded(.up)) - 1)))
+                } else {
+                    let pos = q * Double(total - 1)
+                    let lo = Int(pos.rounded(.down))
+                    let a = at(lo), b = at(Swift.min(lo + 1, total - 1))
+                    out[g] = a + (b - a) * (pos - Double(lo))
+                }
+                valid[g] = true
             }
-            valid.append(true)
+        } else if count > 0 {
+            // Counting sort by group, then sort each group's values.
+            var offsets = [Int](repeating: 0, count: groupCount + 1)
+            for i in 0..<count { offsets[Int(groups[i]) + 1] += 1 }
+            for g in 0..<groupCount { offsets[g + 1] += offsets[g] }
+            var pos = offsets
+            var sorted = [Double](repeating: 0, count: count)
+            for i in 0..<count {
+                let g = Int(groups[i])
+                sorted[pos[g]] = values[i]
+                pos[g] += 1
+            }
+            sorted.withUnsafeMutableBufferPointer { all in
+                for g in 0..<groupCount where offsets[g + 1] > offsets[g] {
+                    var slice = UnsafeMutableBufferPointer(rebasing: all[offsets[g]..<offsets[g + 1]])
+                    slice.sort()
+                    out[g] = select(slice)
+                    valid[g] = true
+                }
+            }
         }
         let doubles = ColumnData.fromDoubles(out, valid: valid)
         if type == .float64 { return doubles }
@@ -551,5 +682,62 @@ final class DistinctAcc: Accumulator {
             groups.withUnsafeBufferPointer { acc.update($0.baseAddress!, vals.count, [col], nil, groupCount: groupCount) }
         }
         return try acc.finish(groupCount: groupCount)
+    }
+}
+
+/// count(DISTINCT x): values become dense ids, (group, id) pairs go into one hash set, and a group's
+/// count grows when its pair is new — no per-group Swift sets, no Values per row.
+final class CountDistinctAcc: Accumulator {
+    let interner: KeyInterner
+    var pairs = U64Map()
+    var counts = GrowBuffer<Int64>(fill: 0)
+    var ids = GrowBuffer<UInt32>(fill: 0)
+
+    init(type: DataType) { interner = KeyInterner(type: type) }
+
+    deinit {
+        interner.free()
+        pairs.free()
+        counts.free()
+        ids.free()
+    }
+
+    func update(_ g: UnsafePointer<UInt32>, _ n: Int, _ args: [ColumnData], _ active: UnsafePointer<UInt8>?, groupCount: Int) {
+        counts.ensure(groupCount)
+        ids.ensure(n)
+        let idp = ids.ptr
+        interner.ids(args[0], n, into: idp)
+        let c = counts.ptr
+        var map = pairs
+        for i in 0..<n where active == nil || active![i] != 0 {
+            var isNew = false
+            _ = map.findOrInsert(UInt64(g[i]) << 32 | UInt64(idp[i]), isNew: &isNew)
+            if isNew { c[Int(g[i])] &+= 1 }
+        }
+        pairs = map
+    }
+
+    func merge(_ other: Accumulator, _ map: [UInt32], groupCount: Int) {
+        let o = other as! CountDistinctAcc
+        counts.ensure(groupCount)
+        var mine = pairs
+        for s in 0..<o.pairs.capacity where o.pairs.slots[s] != 0 {
+            let key = o.pairs.keys[s]
+            let og = Int(key >> 32)
+            guard og < map.count else { continue }
+            let value = o.interner.value(UInt32(truncatingIfNeeded: key))
+            var id: UInt32 = 0
+            interner.ids(ColumnData.from(interner.type, [value]), 1, into: &id)
+            let g = map[og]
+            var isNew = false
+            _ = mine.findOrInsert(UInt64(g) << 32 | UInt64(id), isNew: &isNew)
+            if isNew { counts[Int(g)] &+= 1 }
+        }
+        pairs = mine
+    }
+
+    func finish(groupCount: Int) -> ColumnData {
+        counts.ensure(groupCount)
+        return ColumnData.fromIntegers(.int64, (0..<groupCount).map { counts[$0] })
     }
 }
