@@ -17,34 +17,48 @@ final class AggregationState {
         let n = b.count
         guard n > 0 else { return }
         let keyCols = try keys.map { try ExprEvaluator.vector($0, b) }
-        var groups = [UInt32](repeating: 0, count: n)
-        try groups.withUnsafeMutableBufferPointer { g in
-            table.groupIDs(keyCols, count: n, into: g.baseAddress!)
-            let gc = table.groupCount
-            var active = [UInt8](repeating: 1, count: n)
-            for (k, agg) in aggregates.enumerated() {
-                let args = try agg.args.map { try ExprEvaluator.vector($0, b) }
-                // Rows that count: FILTER is TRUE and (except count(*)) the first argument is not NULL.
-                var needMask = false
-                if let f = agg.filter {
-                    let fv = try ExprEvaluator.vector(f, b)
-                    let p = fv.bools
-                    for i in 0..<n { active[i] = p[i] & (fv.isValid(i) ? 1 : 0) }
-                    needMask = true
-                } else {
-                    for i in 0..<n { active[i] = 1 }
-                }
-                if agg.kind != .countStar, let a0 = args.first, a0.validity != nil {
-                    for i in 0..<n where !a0.isValid(i) { active[i] = 0 }
-                    needMask = true
-                }
-                if needMask {
-                    active.withUnsafeBufferPointer { accs[k].update(g.baseAddress!, n, args, $0.baseAddress!, groupCount: gc) }
-                } else {
-                    accs[k].update(g.baseAddress!, n, args, nil, groupCount: gc)
-                }
-            }
+        let g = UnsafeMutablePointer<UInt32>.allocate(capacity: n)
+        let active = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
+        defer {
+            g.deallocate()
+            active.deallocate()
         }
+        table.groupIDs(keyCols, count: n, into: g)
+        let gc = table.groupCount
+        // A batch of one group (no keys, or a tenant's single sector) reduces without scattering.
+        var uniform: Int? = Int(g[0])
+        if !keys.isEmpty {
+            let first = g[0]
+            var same: UInt32 = 0
+            for i in 0..<n { same |= g[i] ^ first }
+            if same != 0 { uniform = nil }
+        }
+        for (k, agg) in aggregates.enumerated() {
+            let args = try agg.args.map { try ExprEvaluator.vector($0, b) }
+            // Rows that count: FILTER is TRUE and (except count(*)) the first argument is not NULL.
+            var needMask = false
+            if let f = agg.filter {
+                let fv = try ExprEvaluator.vector(f, b)
+                let p = fv.bools
+                active.update(from: p.baseAddress!, count: n)
+                if let bm = fv.validity { Self.andValidity(active, bm, n) }
+                needMask = true
+            }
+            if agg.kind != .countStar, let a0 = args.first, let bm = a0.validity {
+                if !needMask { active.initialize(repeating: 1, count: n) }
+                Self.andValidity(active, bm, n)
+                needMask = true
+            }
+            let mask: UnsafePointer<UInt8>? = needMask ? UnsafePointer(active) : nil
+            if let u = uniform, accs[k].updateUniform(u, n, args, mask, groupCount: gc) { continue }
+            accs[k].update(g, n, args, mask, groupCount: gc)
+        }
+    }
+
+    /// Clears `active[i]` where the validity bitmap says row i is NULL (branch-free).
+    static func andValidity(_ active: UnsafeMutablePointer<UInt8>, _ bm: UnsafeRawBufferPointer, _ n: Int) {
+        let bits = bm.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        for i in 0..<n { active[i] &= (bits[i >> 3] >> UInt8(i & 7)) & 1 }
     }
 
     /// Folds another partial state (same plan) into this one.
