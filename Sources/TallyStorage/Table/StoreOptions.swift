@@ -1,3 +1,5 @@
+import Foundation
+
 /// Tunables of the write path and the cache; defaults suit a dashboard store on a small machine.
 public struct StoreOptions: Sendable {
     /// Flush the in-memory buffer into a segment once it holds this many rows.
@@ -12,8 +14,9 @@ public struct StoreOptions: Sendable {
     public var segmentRows = 4_194_304
     /// Rows per row group.
     public var rowGroupRows = SegmentFormat.defaultRowGroupRows
-    /// Budget of the decoded-block cache in bytes.
-    public var cacheBytes = 1 << 30
+    /// Budget of the decoded-block cache in bytes: a quarter of physical memory by default, so a
+    /// dashboard's working set stays decoded (queries over cold data decode on every run).
+    public var cacheBytes = Int(min(ProcessInfo.processInfo.physicalMemory / 4, 16 << 30))
 
     public init() {}
 }
