@@ -6,6 +6,6 @@ struct Tally: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tally",
         abstract: "Tally: a columnar analytics store for contact-center data.",
-        subcommands: [CheckCommand.self, TortureCommand.self, TortureWriterCommand.self]
+        subcommands: [CheckCommand.self, TortureCommand.self, TortureWriterCommand.self, ServeCommand.self, TokenCommand.self]
     )
 }
