@@ -15,7 +15,7 @@ public struct ServerConfig: Sendable {
     /// Concurrent queries per tenant; more wait or get a "busy" error.
     public var maxConcurrentQueriesPerTenant = 8
     /// Statements of one tenant that may wait for a slot; more get "busy" at once.
-    public var maxQueuedQueriesPerTenant = 64
+    public var maxQueuedQueriesPerTenant = 256
     /// Longest a statement waits for a slot before it gets "busy", in seconds.
     public var maxQueueWait = 5.0
     /// Open connections in total.
