@@ -103,7 +103,8 @@ public enum RequestParser {
             return Request(id: nil, command: .failure(ProtocolError(code: "empty_request", message: "empty request line",
                                                                     hint: "send one request per line, e.g. PING")))
         }
-        if trimmed.hasPrefix("{") { return parseJSON(trimmed) }
+        // A line opening a JSON object (or array, which is answered as "must be an object") is JSON.
+        if trimmed.hasPrefix("{") || trimmed.hasPrefix("[") { return parseJSON(trimmed) }
         var rest = Substring(trimmed)
         var id: RequestID? = nil
         if rest.hasPrefix("#") {
