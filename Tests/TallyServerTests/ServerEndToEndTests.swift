@@ -46,6 +46,8 @@ func seedAcme(_ catalog: Catalog) throws {
         let j = try await c.request(#"{"id":"q-7","sql":"SELECT id, at FROM calls WHERE sector = $1 AND talk > $2 ORDER BY id","params":["retail",100]}"#)
         #expect(j["id"] == .string("q-7"))
         #expect(j.rows == [[.int(1), .string("2025-01-01 10:00:00")]])
+        let since = try await c.request(#"{"sql":"SELECT count(*) FROM calls WHERE at >= $1","params":["2025-01-02"]}"#)
+        #expect(since.rows == [[.int(3)]], "\(since.text)")
 
         // Statements without rows answer with a message.
         let show = try await c.request("DESCRIBE calls")
