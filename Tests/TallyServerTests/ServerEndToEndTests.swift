@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Testing
 import TallyQuery
@@ -408,6 +409,54 @@ func seedAcme(_ catalog: Catalog) throws {
         let refused = try await c4.receive()
         #expect(refused.errorCode == "too_many_connections")
         #expect(await c4.closedByServer(timeout: 5))
+        #expect(try await c.request("PING").isOK)
+    }
+
+    @Test func aTenantOverItsStatementLimitGetsBusyAndOthersAreUnaffected() async throws {
+        let s = try await TestServer.start({ c in
+            c.maxConcurrentQueriesPerTenant = 1
+            c.maxQueuedQueriesPerTenant = 1
+            c.maxQueueWait = 0.3
+        }, setup: { cat in
+            try seedAcme(cat)
+            try TestServer.sql(cat, "globex", callsSchema)
+        })
+        defer { Task { await s.stop() } }
+        // Hold acme's only slot with a statement that waits for the test.
+        let gate = DispatchSemaphore(value: 0)
+        let held = Task { await s.server.engine.withSlot("acme") { () throws(ProtocolError) -> Int in gate.wait(); return 1 } }
+        while s.server.engine.limiter.running("acme") == 0 { try await Task.sleep(nanoseconds: 5_000_000) }
+        let a1 = try await s.client("acme", .analyst)
+        defer { Task { await a1.close() } }
+        let a2 = try await s.client("acme", .analyst)
+        defer { Task { await a2.close() } }
+        // One statement may wait (and gives up after the queue wait); the next is refused at once.
+        try await a1.send("#wait SELECT count(*) FROM calls")
+        try await Task.sleep(nanoseconds: 50_000_000)
+        let refused = try await a2.request("#now SELECT count(*) FROM calls")
+        #expect(refused.errorCode == "busy" && refused["id"] == .string("now"))
+        let waited = try await a1.receive()
+        #expect(waited.errorCode == "busy" && waited["id"] == .string("wait"))
+        // Another tenant is not held up by acme's load.
+        let g = try await s.client("globex", .analyst)
+        defer { Task { await g.close() } }
+        #expect(try await g.request("SELECT count(*) FROM calls").rows == [[.int(0)]])
+        // Once the slot is free, a waiting statement gets it.
+        try await a1.send("#later SELECT count(*) FROM calls")
+        try await Task.sleep(nanoseconds: 50_000_000)
+        gate.signal()
+        _ = await held.value
+        let later = try await a1.receive()
+        #expect(later["id"] == .string("later") && later.rows == [[.int(5)]])
+    }
+
+    @Test func queriesPastTheTimeLimitAreStopped() async throws {
+        let s = try await TestServer.start({ $0.queryTimeLimit = 1e-9 }, setup: seedAcme)
+        defer { Task { await s.stop() } }
+        let c = try await s.client("acme", .analyst)
+        defer { Task { await c.close() } }
+        let r = try await c.request("SELECT sector, count(*) FROM calls GROUP BY sector")
+        #expect(r.errorCode == "timeout", "\(r.text)")
         #expect(try await c.request("PING").isOK)
     }
 
