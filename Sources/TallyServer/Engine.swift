@@ -152,7 +152,12 @@ public final class Engine: Sendable {
             prepared = info.statement
             cls = StatementPolicy.classify(info.statement)
         }
-        if readOnly && cls != .read && cls != .metadata {
+        var isSessionBookkeeping = false
+        switch stmt {
+        case .prepare, .deallocate: isSessionBookkeeping = true
+        default: break
+        }
+        if readOnly && (isSessionBookkeeping || (cls != .read && cls != .metadata)) {
             return .failure(ProtocolError(code: "not_a_query", message: "SUBSCRIBE takes a query (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN or EXECUTE of a prepared query)"))
         }
         if let refusal = StatementPolicy.check(cls, role: identity.role) { return .failure(refusal) }

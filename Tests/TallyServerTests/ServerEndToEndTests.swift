@@ -172,6 +172,8 @@ func seedAcme(_ catalog: Catalog) throws {
         #expect(try await analyst.request("SUBSCRIBE 1s SELECT 1").errorCode == "permission_denied")
         #expect(try await dash.request("SUBSCRIBE 1s INSERT INTO calls VALUES (9, '2025-01-01', 'x', 1, 1)").errorCode == "not_a_query")
         #expect(try await dash.request("SUBSCRIBE 1ms SELECT 1").errorCode == "bad_request")
+        #expect(try await dash.request("SUBSCRIBE 1s PREPARE p AS SELECT 1").errorCode == "not_a_query")
+        #expect(try await dash.request("SUBSCRIBE 1s DEALLOCATE ALL").errorCode == "not_a_query")
     }
 
     @Test func writeOfTenThousandPointsThenCount() async throws {
