@@ -291,13 +291,13 @@ struct RequestLoop {
         guard handler.registry.join(identity.tenant) else {
             return fail(ProtocolError(code: "too_many_connections", message: "the tenant has its maximum of \(handler.registry.maxPerTenant) connections"))
         }
-        do {
-            let c = try engine.open(identity)
+        switch await engine.open(identity) {
+        case .success(let c):
             client = c
             state.client.withLock { $0 = c }
-        } catch {
+        case .failure(let e):
             handler.registry.leave(identity.tenant)
-            return fail(error)
+            return fail(e)
         }
         return ok(members)
     }

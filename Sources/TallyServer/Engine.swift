@@ -62,8 +62,19 @@ public final class Engine: Sendable {
 
     // MARK: sessions
 
-    /// A client session for a verified identity; creates the tenant first when provisioning is on.
-    func open(_ identity: Identity) throws(ProtocolError) -> ClientSession {
+    /// A client session for a verified identity, made on a worker thread: creating a tenant
+    /// writes and fsyncs its tables, which must not hold a thread of the concurrency pool.
+    func open(_ identity: Identity) async -> Result<ClientSession, ProtocolError> {
+        do {
+            return try await pool.runIfActive { [self] () -> Result<ClientSession, ProtocolError> in
+                do throws(ProtocolError) { return .success(try openNow(identity)) } catch { return .failure(error) }
+            }
+        } catch {
+            return .failure(ProtocolError(code: "shutting_down", message: "the server is shutting down"))
+        }
+    }
+
+    private func openNow(_ identity: Identity) throws(ProtocolError) -> ClientSession {
         if !catalog.hasTenant(identity.tenant) {
             guard config.provisionTenants else {
                 throw ProtocolError(code: "unknown_tenant", message: "tenant \(identity.tenant) does not exist on this server")
@@ -274,21 +285,35 @@ public final class Engine: Sendable {
 
     // MARK: named queries
 
-    /// Loads and binds a named query: the SQL to run and its parameter values.
-    func resolveNamed(_ name: String, _ params: JSONValue?) -> Result<(String, [Value]), ProtocolError> {
+    /// Loads (on a worker thread: it reads a file) and binds a named query: the SQL to run and
+    /// its parameter values.
+    func resolveNamed(_ name: String, _ params: JSONValue?) async -> Result<(String, [Value]), ProtocolError> {
+        let library = self.library
         do {
-            let q = try library.load(name)
-            let (sql, values) = try q.bind(params)
-            return .success((sql, values))
+            return try await pool.runIfActive { () -> Result<(String, [Value]), ProtocolError> in
+                do throws(ProtocolError) {
+                    let q = try library.load(name)
+                    let (sql, values) = try q.bind(params)
+                    return .success((sql, values))
+                } catch {
+                    return .failure(error)
+                }
+            }
         } catch {
-            return .failure(error)
+            return .failure(ProtocolError(code: "shutting_down", message: "the server is shutting down"))
         }
+    }
+
+    /// Writes the queued audit rows and stops the audit writer, waiting on a worker thread.
+    func closeAudit() async {
+        let audit = self.audit
+        do { try await pool.runIfActive { audit.close() } } catch { audit.close() }
     }
 
     /// `RUN <name> <params>`.
     func runNamed(_ name: String, _ params: JSONValue?, client: ClientSession) async -> Result<StatementOutcome, ProtocolError> {
         let text = "RUN " + name + (params.map { " " + $0.text } ?? "")
-        switch resolveNamed(name, params) {
+        switch await resolveNamed(name, params) {
         case .failure(let e):
             record(client.identity, text, .failure(e), start: Engine.now())
             return .failure(e)

@@ -76,7 +76,7 @@ public final class LineServer: Sendable {
                     }
                 }
         } catch {
-            engine.audit.close()
+            await engine.closeAudit()
             try? await pool.shutdownGracefully()
             try? await group.shutdownGracefully()
             throw ServerError("cannot listen on \(config.host):\(config.port): \(error)")
@@ -118,7 +118,7 @@ public final class LineServer: Sendable {
         try? await serverChannel.close()
         for c in children.all { try? await c.close() }
         await waitUntilStopped()
-        engine.audit.close()
+        await engine.closeAudit()
         try? await pool.shutdownGracefully()
         try? await group.shutdownGracefully()
         logger.info("stopped")

@@ -95,7 +95,7 @@ final class SubscriptionRunner: Sendable {
         case .sql(let sql, let params):
             return await engine.runSQL(sql, parameters: params, client: client, readOnly: true, auditText: nil)
         case .named(let name, let params):
-            switch engine.resolveNamed(name, params) {
+            switch await engine.resolveNamed(name, params) {
             case .failure(let e): return .failure(e)
             case .success(let (sql, values)):
                 return await engine.runSQL(sql, parameters: values, client: client, readOnly: true, auditText: nil)

@@ -317,7 +317,7 @@ func seedAcme(_ catalog: Catalog) throws {
         #expect(try await c.request("FROB 1").errorCode == "unknown_command")
         var rows: [[JSONValue]] = []
         for _ in 0..<50 {
-            s.server.engine.audit.flush()
+            try await s.flushAudit()
             rows = try await c.request("SELECT subject, role, statement, row_count, status FROM analytics_audit_log ORDER BY at").rows
             if rows.count >= 4 { break }
             try await Task.sleep(nanoseconds: 50_000_000)
@@ -347,7 +347,7 @@ func seedAcme(_ catalog: Catalog) throws {
         #expect(try await analyst.request("CREATE TABLE x (a INTEGER)").errorCode == "permission_denied")
         #expect(try await analyst.request("DROP TABLE calls").errorCode == "permission_denied")
         // The admin's statements are audited in its home tenant.
-        s.server.engine.audit.flush()
+        try await s.flushAudit()
         let audit = try await admin.request("SELECT client_id, statement FROM analytics_audit_log WHERE statement LIKE 'CREATE TABLE notes%'")
         #expect(audit.rows.first?.first == .string("ops"))
     }

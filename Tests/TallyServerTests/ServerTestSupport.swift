@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import NIOCore
 import NIOPosix
@@ -149,6 +150,14 @@ final class LineClient: Sendable {
     func close() async { try? await channel.close() }
 }
 
+/// Runs blocking work (file writes with fsync) on a dispatch queue, so tests running in
+/// parallel do not hold the concurrency pool's few threads, which the servers' connections need.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { c in
+        DispatchQueue.global().async { c.resume(with: Result { try body() }) }
+    }
+}
+
 /// A real server on a free loopback port over a fresh data directory.
 final class TestServer: Sendable {
     static let secret = Array("test-secret-of-at-least-thirty-two-bytes!!".utf8)
@@ -166,10 +175,13 @@ final class TestServer: Sendable {
 
     /// Starts a server; `setup` prepares the data before it listens.
     static func start(_ configure: (inout ServerConfig) -> Void = { _ in },
-                      setup: (Catalog) throws -> Void = { _ in }) async throws -> TestServer {
+                      setup: @escaping @Sendable (Catalog) throws -> Void = { _ in }) async throws -> TestServer {
         let dir = NSTemporaryDirectory() + "tally-server-\(UUID().uuidString)"
-        let catalog = try Catalog(root: dir)
-        try setup(catalog)
+        let catalog = try await offPool {
+            let c = try Catalog(root: dir)
+            try setup(c)
+            return c
+        }
         var config = ServerConfig()
         config.host = "127.0.0.1"
         config.port = 0
@@ -197,7 +209,14 @@ final class TestServer: Sendable {
 
     func stop() async {
         await server.shutdown()
-        try? FileIO.removeTree(dir)
+        let dir = self.dir
+        _ = try? await offPool { try FileIO.removeTree(dir) }
+    }
+
+    /// Writes the queued audit rows now.
+    func flushAudit() async throws {
+        let audit = server.engine.audit
+        try await offPool { audit.flush() }
     }
 
     /// Runs SQL directly in a tenant (test setup).
