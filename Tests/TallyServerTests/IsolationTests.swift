@@ -200,7 +200,8 @@ func seedTwoTenants(_ catalog: Catalog) throws {
         #expect(try await bw.request("WRITE calls,sector=retail id=9i,talk=5.0").isOK)
         #expect(try await a.request(q)["cached"] == .bool(true))
         try await Task.sleep(nanoseconds: 300_000_000)
-        let next = try await a.request("#after PING")
+        try await a.send("#after PING")
+        let next = try await a.receive()
         #expect(next["id"] == .string("after"), "a push reached alpha after bravo's write: \(next.text)")
     }
 
@@ -247,6 +248,8 @@ func seedTwoTenants(_ catalog: Catalog) throws {
         }
         let r = real.sorted()[1], n = none.sorted()[1]
         print("unknown-table answers: bravo's table \(String(format: "%.3f", r * 1000)) ms, nobody's \(String(format: "%.3f", n * 1000)) ms")
-        #expect(abs(r - n) < 0.002 + 0.5 * min(r, n))
+        // Generous bound: under load (or a sanitizer) the noise is milliseconds; a real
+        // difference in work (reading bravo's files, say) would show as a multiple.
+        #expect(abs(r - n) < 0.005 + min(r, n))
     }
 }

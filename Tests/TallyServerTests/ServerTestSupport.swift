@@ -135,10 +135,15 @@ final class LineClient: Sendable {
         return line
     }
 
-    /// Sends a line and returns its answer.
+    /// Sends a line and returns its answer, passing over subscription pushes that arrive first
+    /// (pushes have a subscription number and no id; a SUBSCRIBE answer may have both).
     func request(_ line: String, timeout: Double = 15) async throws -> JSONValue {
         try await send(line)
-        return try await receive(timeout: timeout)
+        while true {
+            let r = try await receive(timeout: timeout)
+            if r["subscription"] != nil && r["id"] == nil && r["seq"] != .int(1) { continue }
+            return r
+        }
     }
 
     /// True once the server closed the connection (waits up to `timeout`).
