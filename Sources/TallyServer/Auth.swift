@@ -71,10 +71,12 @@ public struct TallyClaims: JWTPayload, Equatable {
     }
 }
 
-/// Why a token was refused (`bad_token` or `token_expired`).
-public struct AuthFailure: Error, Sendable, Equatable {
+/// Why a token was refused (`bad_token` or `token_expired`), or why a secret cannot be used.
+public struct AuthFailure: Error, Sendable, Equatable, CustomStringConvertible {
     public var code: String
     public var message: String
+
+    public var description: String { message }
 }
 
 /// Verifies and issues HS256 tokens with one shared secret.

@@ -70,7 +70,7 @@ struct ConnectionHandler: Sendable {
         defer { registry.close() }
         do {
             try await accepted.channel.executeThenClose { inbound, outbound in
-                var loop = RequestLoop(handler: self, state: state, outbound: outbound)
+                var loop = RequestLoop(handler: self, state: state, outbound: outbound, eventLoop: accepted.channel.channel.eventLoop)
                 var frames = inbound.makeAsyncIterator()
                 await loop.run(&frames)
                 await loop.finish()
@@ -86,15 +86,18 @@ struct RequestLoop {
     let handler: ConnectionHandler
     let state: ConnectionState
     let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    /// The channel's event loop, where the connection's tasks run.
+    let eventLoop: EventLoop
     var engine: Engine { handler.engine }
     var client: ClientSession? = nil
     var subscriptions: [Int: Task<Void, Never>] = [:]
     var nextSubscription = 1
 
-    init(handler: ConnectionHandler, state: ConnectionState, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) {
+    init(handler: ConnectionHandler, state: ConnectionState, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, eventLoop: EventLoop) {
         self.handler = handler
         self.state = state
         self.outbound = outbound
+        self.eventLoop = eventLoop
     }
 
     func send(_ text: String) async throws {
@@ -344,7 +347,8 @@ struct RequestLoop {
         // The first answer goes out before the runner starts, so pushes always follow it.
         let answer = Answer.ok(id, outcome.members, elapsed: Engine.now() - start, subscription: (number, 1))
         do { try await send(answer) } catch { return "" }
-        subscriptions[number] = Task { await runner.run(first: outcome) }
+        // Unstructured tasks do not inherit the executor preference: pass the connection's on.
+        subscriptions[number] = Task(executorPreference: EventLoopExecutor(eventLoop)) { await runner.run(first: outcome) }
         return ""
     }
 

@@ -90,7 +90,8 @@ public final class LineServer: Sendable {
                 do {
                     try await server.executeThenClose { inbound in
                         for try await accepted in inbound {
-                            tasks.addTask { await handler.serve(accepted) }
+                            let executor = EventLoopExecutor(accepted.channel.channel.eventLoop)
+                            tasks.addTask(executorPreference: executor) { await handler.serve(accepted) }
                         }
                     }
                 } catch {

@@ -110,9 +110,17 @@ final class SubscriptionRunner: Sendable {
         let registration = engine.hub.register(scope: scope) { [wake] in wake.yield() }
         engine.hub.update(registration, tables: first.tablesRead)
         defer { engine.hub.remove(registration) }
+        // The ticker wakes the loop when the next periodic push is due: one period after the
+        // last push, whatever caused that push, so a change-triggered push restarts the period.
+        let clock = PushClock(due: Engine.now() + period)
         let ticker = Task { [wake, period] in
             while !Task.isCancelled {
-                try? await Task.sleep(nanoseconds: UInt64(period * 1e9))
+                let wait = clock.due - Engine.now()
+                if wait > 0 {
+                    try? await Task.sleep(nanoseconds: UInt64(wait * 1e9) + 1)
+                    continue
+                }
+                clock.due = Engine.now() + period
                 wake.yield()
             }
         }
@@ -154,6 +162,7 @@ final class SubscriptionRunner: Sendable {
                     lastBody = o.body
                     lastError = nil
                     lastPush = lastRun
+                    clock.due = lastPush + period
                 case .failure(let e):
                     // A busy tenant skips this refresh; the next period tries again.
                     if e.code == "busy" && !due { continue }
@@ -162,6 +171,7 @@ final class SubscriptionRunner: Sendable {
                     try await send(Answer.error(nil, e, elapsed: lastRun - started, subscription: (number, seq)))
                     lastError = e.code
                     lastPush = lastRun
+                    clock.due = lastPush + period
                 }
             } catch {
                 return
@@ -170,3 +180,16 @@ final class SubscriptionRunner: Sendable {
     }
 }
 
+
+/// When a subscription's next periodic push is due (seconds on the monotonic clock), shared by
+/// its loop and its ticker.
+final class PushClock: Sendable {
+    private let bits: Atomic<UInt64>
+
+    init(due: Double) { bits = Atomic(due.bitPattern) }
+
+    var due: Double {
+        get { Double(bitPattern: bits.load(ordering: .acquiring)) }
+        set { bits.store(newValue.bitPattern, ordering: .releasing) }
+    }
+}

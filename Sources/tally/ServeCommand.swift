@@ -99,7 +99,12 @@ struct ServeCommand: ParsableCommand {
     /// The secret from the file, or in development mode a fresh random one saved for `tally token`.
     func secret() throws -> [UInt8] {
         if let jwtSecretFile {
-            do { return try Authenticator.readSecret(path: jwtSecretFile) } catch let e as AuthFailure { throw ValidationError(e.message) }
+            let secret: [UInt8]
+            do { secret = try Authenticator.readSecret(path: jwtSecretFile) } catch let e as AuthFailure { throw ValidationError(e.message) }
+            guard secret.count >= Authenticator.minimumSecretBytes else {
+                throw ValidationError("the JWT secret in \(jwtSecretFile) has \(secret.count) bytes; at least \(Authenticator.minimumSecretBytes) are needed")
+            }
+            return secret
         }
         guard development else {
             throw ValidationError("refusing to start without --jwt-secret-file; for a loopback-only development server pass --dev")
