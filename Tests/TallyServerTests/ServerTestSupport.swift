@@ -15,12 +15,16 @@ final class Mailbox: Sendable {
         var closed = false
         var waiter: (id: Int, continuation: CheckedContinuation<String?, Never>)? = nil
         var nextID = 0
+        /// When each line arrived (on the client's network thread), in arrival order.
+        var arrivals: [Date] = []
+        var taken = 0
     }
 
     private let state = Mutex(State())
 
     func put(_ s: String) {
         let w = state.withLock { st -> CheckedContinuation<String?, Never>? in
+            st.arrivals.append(Date())
             if let w = st.waiter {
                 st.waiter = nil
                 return w.continuation
@@ -42,8 +46,20 @@ final class Mailbox: Sendable {
 
     var isClosed: Bool { state.withLock { $0.closed && $0.items.isEmpty } }
 
+    /// When the line most recently taken arrived: a clock that test-side scheduling delays do not skew.
+    var lastArrival: Date { state.withLock { $0.arrivals[max(0, $0.taken - 1)] } }
+
+    private func noteTaken(_ line: String?) -> String? {
+        if line != nil { state.withLock { $0.taken += 1 } }
+        return line
+    }
+
     /// The next line, or nil when the connection closed or nothing came within `timeout` seconds.
     func take(timeout: Double) async -> String? {
+        noteTaken(await take0(timeout: timeout))
+    }
+
+    private func take0(timeout: Double) async -> String? {
         let id = state.withLock { st -> Int in st.nextID += 1; return st.nextID }
         let timer = Task { [self] in
             try? await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
