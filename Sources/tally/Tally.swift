@@ -6,7 +6,8 @@ struct Tally: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tally",
         abstract: "Tally: a columnar analytics store for contact-center data.",
-        subcommands: [ReplCommand.self, QueryCommand.self, DemoCommand.self, GenerateCommand.self, LoadCommand.self, CheckCommand.self,
-                      StorageBenchCommand.self, QueryBenchCommand.self, TortureCommand.self, TortureWriterCommand.self]
+        subcommands: [ReplCommand.self, QueryCommand.self, DemoCommand.self, ServeCommand.self, TokenCommand.self, GenerateCommand.self,
+                      LoadCommand.self, CheckCommand.self, StorageBenchCommand.self, QueryBenchCommand.self, TortureCommand.self,
+                      TortureWriterCommand.self]
     )
 }
