@@ -69,3 +69,21 @@ import Testing
         #expect { _ = try Catalog(root: dir.path) } throws: { e in "\(e)".contains(dir.path + "/catalog") }
     }
 }
+
+/// Table names are directory names: a name that is not a plain identifier never reaches a file.
+@Suite struct TenantIsolationTests {
+    @Test func pathLikeTableNamesReachNothing() throws {
+        let dir = TempDir()
+        let cat = try Catalog(root: dir.path)
+        let a = try cat.createTenant("alpha")
+        let b = try cat.createTenant("bravo")
+        try b.createTable(callSchema)
+        for name in ["../bravo/calls", "..", "../../tenants/bravo/calls", "calls/../../bravo/calls", "/etc"] {
+            #expect(!a.hasTable(name), "\(name)")
+            #expect(throws: StorageError.self) { try a.table(name) }
+            #expect(throws: StorageError.self) { try a.dropTable(name) }
+        }
+        #expect(b.hasTable("calls"))
+        #expect(a.tableNames().isEmpty)
+    }
+}

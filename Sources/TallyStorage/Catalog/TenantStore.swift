@@ -24,7 +24,10 @@ public final class TenantStore: Sendable {
 
     /// Whether the table exists.
     public func hasTable(_ name: String) -> Bool {
-        FileIO.exists(directory + "/" + name.lowercased() + "/schema")
+        // A name is a directory below this tenant's: anything but a plain identifier (say
+        // "../other/calls") would reach outside it.
+        let key = name.lowercased()
+        return Identifier.isValid(key) && FileIO.exists(directory + "/" + key + "/schema")
     }
 
     /// The open table `name`, opening it on first use; throws if it does not exist or is damaged.
@@ -66,7 +69,7 @@ public final class TenantStore: Sendable {
     public func dropTable(_ name: String) throws {
         let key = name.lowercased()
         try tables.withLock { t in
-            guard FileIO.exists(directory + "/" + key + "/schema") else { throw StorageError.noSuchTable(tenant: id, table: name) }
+            guard Identifier.isValid(key), FileIO.exists(directory + "/" + key + "/schema") else { throw StorageError.noSuchTable(tenant: id, table: name) }
             if case .success(let s) = t[key] { s.close() }
             t[key] = nil
             // Removing the schema file first makes the drop atomic to a reopen.
