@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 /// Crash torture: a child process ingests with acknowledgements (and flushes and compacts) while a
@@ -131,23 +134,17 @@ public enum CrashTorture {
         var acked = Set<Int64>()
         var verdicts: [Verdict] = []
         for run in 0..<kills {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: executable)
-            p.arguments = arguments(run)
-            let pipe = Pipe()
-            p.standardOutput = pipe
-            p.standardError = FileHandle.nullDevice
-            try p.run()
+            let child = try ChildProcess(executable: executable, arguments: arguments(run))
             let delay = 30 + Int(rng.next() % UInt64(maxDelayMillis))
             Thread.sleep(forTimeInterval: Double(delay) / 1000)
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
-            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let (text, diedEarly) = child.killAndCollect()
             // Only complete lines count: a line cut by the kill was never a finished acknowledgement.
             for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
                 if line.hasPrefix("ack "), let b = Int64(line.dropFirst(4)) { acked.insert(b) }
             }
-            verdicts.append(verify(dataDir: dataDir, acknowledged: acked))
+            var verdict = verify(dataDir: dataDir, acknowledged: acked)
+            if diedEarly { verdict.problems.append("the writer died before it was killed (crash or error exit)") }
+            verdicts.append(verdict)
         }
         return verdicts
     }
@@ -163,5 +160,60 @@ public struct SplitMix: Sendable {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+/// A child process with its stdout on a pipe, spawned and reaped by pid. (Foundation's Process
+/// waits through a run loop and a SIGCHLD source; with other tests spawning children in the same
+/// process its waitUntilExit was seen to hang.)
+struct ChildProcess {
+    let pid: pid_t
+    let stdoutRead: Int32
+
+    init(executable: String, arguments: [String]) throws {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw StorageError.io(path: executable, operation: "pipe", errno: errno) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+        posix_spawn_file_actions_addclose(&actions, fds[0])
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        // A crashing child must not start the backtracer: it would inherit the pipe and hold it open.
+        let vars: [String] = ProcessInfo.processInfo.environment.filter { $0.key != "SWIFT_BACKTRACE" }.map { "\($0.key)=\($0.value)" }
+            + ["SWIFT_BACKTRACE=enable=no"]
+        let env: [UnsafeMutablePointer<CChar>?] = vars.map { strdup($0) } + [nil]
+        defer { for a in argv + env { free(a) } }
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, executable, &actions, nil, argv, env)
+        close(fds[1])
+        guard rc == 0 else {
+            close(fds[0])
+            throw StorageError.io(path: executable, operation: "posix_spawn", errno: rc)
+        }
+        pid = child
+        stdoutRead = fds[0]
+    }
+
+    /// SIGKILLs the child, reaps it, and returns everything it wrote to stdout, and whether it had
+    /// died on its own before the kill (a crash or an error exit).
+    func killAndCollect() -> (output: String, diedEarly: Bool) {
+        var status: Int32 = 0
+        let early = waitpid(pid, &status, WNOHANG) == pid
+        if !early {
+            kill(pid, SIGKILL)
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        }
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = buf.withUnsafeMutableBytes { read(stdoutRead, $0.baseAddress!, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            out.append(contentsOf: buf[0..<n])
+        }
+        close(stdoutRead)
+        return (String(decoding: out, as: UTF8.self), early)
     }
 }

@@ -165,9 +165,12 @@ public final class TableStore: @unchecked Sendable {
                 cond.wait()
                 continue
             }
+            guard let w = writer else {
+                // Only a flush clears the writer, and it makes everything written durable first.
+                preconditionFailure("unsynced WAL records without a WAL file")
+            }
             syncing = true
             let target = writtenSeq
-            let w = writer!
             cond.unlock()
             var syncError: Error? = nil
             do { try w.sync() } catch { syncError = error }
@@ -229,6 +232,20 @@ public final class TableStore: @unchecked Sendable {
         maintenance.lock()
         defer { maintenance.unlock() }
         cond.lock()
+        // Records written but not yet fsynced sit in the current WAL file: make them durable and
+        // publish them before rotating, or a waiting writer would later fsync the wrong file.
+        while syncing { cond.wait() }
+        if writtenSeq > durableSeq, let w = writer {
+            do { try w.sync() } catch {
+                failure = "\(error)"
+                cond.broadcast()
+                cond.unlock()
+                throw error
+            }
+            durableSeq = writtenSeq
+            publishDurable()
+            cond.broadcast()
+        }
         let taken = buffer
         frozenCount = taken.count
         // New writes go to a fresh WAL file so the flushed one can be deleted once covered.
