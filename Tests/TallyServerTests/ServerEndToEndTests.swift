@@ -464,14 +464,15 @@ func seedAcme(_ catalog: Catalog) throws {
     }
 
     @Test func idleConnectionsAreClosedButSubscribersStay() async throws {
-        let s = try await TestServer.start({ $0.idleTimeout = 0.5 }, setup: seedAcme)
+        // Two seconds: long enough that a loaded CI machine gets the SUBSCRIBE in before the subscriber idles out.
+        let s = try await TestServer.start({ $0.idleTimeout = 2.0 }, setup: seedAcme)
         defer { Task { await s.stop() } }
         let idle = try await s.client("acme", .analyst)
         defer { Task { await idle.close() } }
         let sub = try await s.client("acme", .dashboard)
         defer { Task { await sub.close() } }
         #expect(try await sub.request("SUBSCRIBE 0.3s SELECT count(*) FROM calls").isOK)
-        let bye = try await idle.receive(timeout: 5)
+        let bye = try await idle.receive(timeout: 10)
         #expect(bye.errorCode == "idle_timeout")
         #expect(await idle.closedByServer(timeout: 5))
         // The subscriber kept receiving pushes past the idle timeout and can still talk.
