@@ -4,16 +4,11 @@ import Testing
 /// Random expression trees, printed and parsed back: checks that the printer places exactly
 /// the parentheses the grammar needs, for shapes no hand-written list would think of.
 @Suite struct ParserRandomRoundTripTests {
-    /// SplitMix64: deterministic across runs and platforms.
+    /// Deterministic across runs and platforms (the storage layer's SplitMix64).
     struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var mix: SplitMix
+        init(state: UInt64) { mix = SplitMix(seed: state) }
+        mutating func next() -> UInt64 { mix.next() }
         mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
         mutating func bool() -> Bool { next() & 1 == 0 }
         mutating func pick<T>(_ xs: [T]) -> T { xs[int(xs.count)] }

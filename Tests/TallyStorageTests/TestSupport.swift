@@ -21,16 +21,11 @@ let callSchema = TableSchema(name: "calls", columns: [
     ColumnSchema("resolved", .bool),
 ], timeColumn: "at")
 
-/// Deterministic SplitMix64 for test data.
+/// Deterministic test data (the storage layer's SplitMix64).
 struct TestRNG {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    var mix: SplitMix
+    init(state: UInt64) { mix = SplitMix(seed: state) }
+    mutating func next() -> UInt64 { mix.next() }
     mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
 
