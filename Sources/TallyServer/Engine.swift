@@ -49,6 +49,7 @@ public final class Engine: Sendable {
         self.library = NamedQueryLibrary(directory: config.queriesDirectory)
         var l = SessionLimits()
         l.maxRows = config.maxRowsPerAnswer
+        l.maxQueryMemory = config.maxQueryMemory
         l.timeLimit = config.queryTimeLimit
         l.allowFileAccess = false
         self.limits = l

@@ -10,6 +10,8 @@ public struct ServerConfig: Sendable {
     /// Largest answer in bytes: the memory a query's answer may hold. The engine does not meter its
     /// operators' working memory, so rows per answer and this cap are what bound a query's memory.
     public var maxAnswerBytes = 64 << 20
+    /// Most bytes one query may hold in sorts, join builds, windows, group tables and its result.
+    public var maxQueryMemory = 1 << 30
     /// Longest a query may run, in seconds.
     public var queryTimeLimit = 30.0
     /// Concurrent queries per tenant; more wait or get a "busy" error.
@@ -76,7 +78,7 @@ public struct ServerConfig: Sendable {
         }
         let positive: [(String, Double)] = [
             ("max line bytes", Double(maxLineBytes)), ("rows per answer", Double(maxRowsPerAnswer)),
-            ("answer bytes", Double(maxAnswerBytes)), ("query time limit", queryTimeLimit),
+            ("answer bytes", Double(maxAnswerBytes)), ("query memory", Double(maxQueryMemory)), ("query time limit", queryTimeLimit),
             ("concurrent queries per tenant", Double(maxConcurrentQueriesPerTenant)), ("connections", Double(maxConnections)),
             ("connections per tenant", Double(maxConnectionsPerTenant)), ("idle timeout", idleTimeout),
             ("points per write", Double(maxPointsPerWrite)), ("worker threads", Double(workerThreads)),

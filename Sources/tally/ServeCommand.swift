@@ -39,6 +39,9 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("max-answer-bytes"), help: "Largest answer (bounds a query's result memory).")
     var maxAnswerBytes = ServerConfig().maxAnswerBytes
 
+    @Option(name: .customLong("max-query-memory"), help: "Most bytes one query may hold (sorts, joins, windows, groups, result).")
+    var maxQueryMemory = ServerConfig().maxQueryMemory
+
     @Option(name: .customLong("query-timeout"), help: "Longest a statement may run, in seconds.")
     var queryTimeout = ServerConfig().queryTimeLimit
 
@@ -82,6 +85,7 @@ struct ServeCommand: ParsableCommand {
         c.maxLineBytes = maxLineBytes
         c.maxRowsPerAnswer = maxRows
         c.maxAnswerBytes = maxAnswerBytes
+        c.maxQueryMemory = maxQueryMemory
         c.queryTimeLimit = queryTimeout
         c.maxConcurrentQueriesPerTenant = maxConcurrentQueries
         c.maxQueuedQueriesPerTenant = maxQueuedQueries

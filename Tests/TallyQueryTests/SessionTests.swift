@@ -135,3 +135,26 @@ final class SQLFixture {
         #expect(try admin.execute("SELECT count(*) FROM calls WHERE client_id = 'globex'").result!.rows == [[.int(1)]])
     }
 }
+
+@Suite struct MemoryLimitTests {
+    @Test func statementsOverTheirMemoryBudgetStopWithAClearError() throws {
+        let f = try SQLFixture()
+        _ = try f.session.execute("INSERT INTO calls SELECT a.id * 10 + b.id, a.at, a.sector, a.agent, a.talk FROM calls a, calls b")
+        var limits = SessionLimits()
+        limits.maxQueryMemory = 512
+        let tight = Session(catalog: f.catalog, scope: .tenant("acme"), limits: limits)
+        // A small aggregate fits …
+        #expect(try tight.execute("SELECT count(*) FROM calls").result!.rows == [[.int(30)]])
+        // … sorting every row with its strings does not.
+        do {
+            _ = try tight.execute("SELECT * FROM calls ORDER BY talk, id")
+            Issue.record("expected the memory limit to stop the sort")
+        } catch let e as TallyError {
+            #expect(e.code == "memory_limit")
+            #expect(e.message.contains("memory limit"))
+        }
+        // The same statement runs without the limit, and the session stays usable.
+        #expect(try f.session.execute("SELECT * FROM calls ORDER BY talk, id").result!.rowCount == 30)
+        #expect(try tight.execute("SELECT count(*) FROM calls").result!.rows == [[.int(30)]])
+    }
+}

@@ -13,6 +13,11 @@ public struct Batch: Sendable {
         Batch(columns: columns.map { $0.gather(indices) }, count: indices.count)
     }
 
+    /// Bytes the batch's vectors occupy (values, bitmaps, dictionaries), for memory accounting.
+    public var byteCount: Int {
+        columns.reduce(0) { $0 + $1.count * $1.type.width + ($1.validity == nil ? 0 : ($1.count + 7) / 8) + ($1.dictionary?.byteCount ?? 0) }
+    }
+
     /// Rows `range` of every column (zero-copy when aligned).
     public func slice(_ range: Range<Int>) -> Batch {
         Batch(columns: columns.map { $0.view(range) }, count: range.count)

@@ -29,16 +29,17 @@ public enum Executor {
     public static func run(_ plan: LogicalPlan, ctx: QueryContext, maxRows: Int = .max) throws -> QueryResult {
         var builder = PlanBuilder(ctx: ctx, instrument: false)
         let root = try builder.build(plan)
-        return try collect(root, columns: plan.columns, maxRows: maxRows)
+        return try collect(root, columns: plan.columns, maxRows: maxRows, ctx: ctx)
     }
 
-    static func collect(_ root: PhysicalOperator, columns: [PlanColumn], maxRows: Int) throws -> QueryResult {
+    static func collect(_ root: PhysicalOperator, columns: [PlanColumn], maxRows: Int, ctx: QueryContext) throws -> QueryResult {
         var parts: [Batch] = []
         var n = 0
         while let b = try root.next() {
             guard b.count > 0 else { continue }
             n += b.count
             if n > maxRows { throw QueryError.tooManyRows(maxRows) }
+            try ctx.charge(b.byteCount)
             parts.append(b)
         }
         let data: [ColumnData]
@@ -60,7 +61,7 @@ public enum Executor {
             var builder = PlanBuilder(ctx: ctx, instrument: true)
             let root = try builder.build(plan)
             let start = DispatchTime.now().uptimeNanoseconds
-            _ = try collect(root, columns: plan.columns, maxRows: .max)
+            _ = try collect(root, columns: plan.columns, maxRows: .max, ctx: ctx)
             total = DispatchTime.now().uptimeNanoseconds - start
             stats = ctx.stats.withLock { $0 }
         }
@@ -142,16 +143,16 @@ struct PlanBuilder {
         case .join(let l, let r, let kind, let lk, let rk, let res):
             return HashJoinOperator(left: try build(l), right: try build(r), kind: kind, leftKeys: lk, rightKeys: rk, residual: res,
                                     leftTypes: l.columns.map(\.type), rightTypes: r.columns.map(\.type), ctx: ctx)
-        case .sort(let c, let keys): return SortOperator(try build(c), keys: keys, types: c.columns.map(\.type))
+        case .sort(let c, let keys): return SortOperator(try build(c), keys: keys, types: c.columns.map(\.type), ctx: ctx)
         case .limit(let c, let l, let o): return LimitOperator(try build(c), limit: l, offset: o)
-        case .topK(let c, let keys, let l, let o): return TopKOperator(try build(c), keys: keys, types: c.columns.map(\.type), limit: l, offset: o)
-        case .window(let c, let ws, _): return WindowOperator(try build(c), windows: ws, types: c.columns.map(\.type))
-        case .distinct(let c): return DistinctOperator(try build(c), types: c.columns.map(\.type))
+        case .topK(let c, let keys, let l, let o): return TopKOperator(try build(c), keys: keys, types: c.columns.map(\.type), limit: l, offset: o, ctx: ctx)
+        case .window(let c, let ws, _): return WindowOperator(try build(c), windows: ws, types: c.columns.map(\.type), ctx: ctx)
+        case .distinct(let c): return DistinctOperator(try build(c), types: c.columns.map(\.type), ctx: ctx)
         case .unionAll(let cs):
             let types = p.columns.map(\.type)
             return UnionAllOperator(try cs.map { try build($0) }, types: types)
         case .gapFill(let c, let t, let from, let to, let step, let keys, let zeros):
-            return GapFillOperator(try build(c), types: c.columns.map(\.type), timeColumn: t, from: from, to: to, step: step, keyColumns: keys, zeroColumns: zeros)
+            return GapFillOperator(try build(c), types: c.columns.map(\.type), timeColumn: t, from: from, to: to, step: step, keyColumns: keys, zeroColumns: zeros, ctx: ctx)
         }
     }
 

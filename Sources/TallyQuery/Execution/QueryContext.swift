@@ -10,11 +10,25 @@ public final class QueryContext: Sendable {
     let stats = Mutex<[Int: OperatorStats]>([:])
     /// Where tables come from for this session (one tenant, or all of them for admins).
     public let tables: TableProvider
+    /// Most bytes the query may hold at once in materialised state (sorts, join builds, windows,
+    /// group tables, the result); nil for no limit.
+    public let memoryLimit: Int?
+    private let charged = Atomic<Int>(0)
 
-    public init(tables: TableProvider, timeLimitSeconds: Double? = nil) {
+    public init(tables: TableProvider, timeLimitSeconds: Double? = nil, memoryLimit: Int? = nil) {
         self.tables = tables
         self.deadline = timeLimitSeconds.map { Date().timeIntervalSince1970 + $0 }
+        self.memoryLimit = memoryLimit
     }
+
+    /// Accounts for `bytes` of state the query keeps; throws once the total passes the limit.
+    func charge(_ bytes: Int) throws {
+        let total = charged.wrappingAdd(bytes, ordering: .relaxed).newValue
+        if let limit = memoryLimit, total > limit { throw QueryError.memoryLimit(limit) }
+    }
+
+    /// Bytes charged so far.
+    public var memoryCharged: Int { charged.load(ordering: .relaxed) }
 
     /// Asks the running query to stop at its next batch.
     public func cancel() { cancelled.store(true, ordering: .relaxed) }
@@ -46,6 +60,7 @@ public enum QueryError: Error, Sendable, Equatable, CustomStringConvertible {
     case cancelled
     case timeout
     case tooManyRows(Int)
+    case memoryLimit(Int)
     case execution(String)
 
     public var description: String {
@@ -53,6 +68,7 @@ public enum QueryError: Error, Sendable, Equatable, CustomStringConvertible {
         case .cancelled: return "query cancelled"
         case .timeout: return "query exceeded its time limit"
         case .tooManyRows(let n): return "result exceeds the limit of \(n) rows"
+        case .memoryLimit(let n): return "query needs more than its memory limit of \(n / (1 << 20)) MiB"
         case .execution(let m): return m
         }
     }

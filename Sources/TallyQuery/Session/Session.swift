@@ -34,6 +34,9 @@ public struct SessionLimits: Sendable {
     public var timeLimit: Double? = nil
     /// Whether COPY may read and write files on the server's file system.
     public var allowFileAccess = true
+    /// Most bytes one statement may hold in sorts, join builds, windows, group tables and its
+    /// result (nil: no limit).
+    public var maxQueryMemory: Int? = nil
     public init() {}
 }
 
@@ -102,7 +105,7 @@ public final class Session: Sendable {
     /// Binds and optimises a query (for EXPLAIN, caching and subscriptions).
     public func plan(_ q: Query, parameters: [Value] = []) throws -> LogicalPlan {
         let provider = try tables()
-        let ctx = QueryContext(tables: provider, timeLimitSeconds: limits.timeLimit)
+        let ctx = QueryContext(tables: provider, timeLimitSeconds: limits.timeLimit, memoryLimit: limits.maxQueryMemory)
         var binder = Binder(tables: provider, registry: registry, parameters: parameters, now: Session.clock()) { p in
             try Executor.run(p, ctx: ctx, maxRows: 10_000_000)
         }
@@ -112,7 +115,7 @@ public final class Session: Sendable {
     static func clock() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000_000) }
 
     func withContext<T>(_ provider: TableProvider, _ body: (QueryContext) throws -> T) throws -> T {
-        let ctx = QueryContext(tables: provider, timeLimitSeconds: limits.timeLimit)
+        let ctx = QueryContext(tables: provider, timeLimitSeconds: limits.timeLimit, memoryLimit: limits.maxQueryMemory)
         running.withLock { $0 = ctx }
         defer { running.withLock { $0 = nil } }
         return try body(ctx)

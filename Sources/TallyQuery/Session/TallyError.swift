@@ -24,6 +24,7 @@ public struct TallyError: Error, Sendable, CustomStringConvertible {
             case .cancelled: return TallyError(code: "cancelled", message: e.description)
             case .timeout: return TallyError(code: "timeout", message: e.description)
             case .tooManyRows: return TallyError(code: "too_many_rows", message: e.description, hint: "add a LIMIT or aggregate the rows")
+            case .memoryLimit: return TallyError(code: "memory_limit", message: e.description, hint: "filter or aggregate earlier, or add a LIMIT")
             case .execution: return TallyError(code: "execution_error", message: e.description)
             }
         case let e as StorageError:

@@ -4,9 +4,12 @@ final class AggregationState {
     let aggregates: [BoundAggregate]
     let table: GroupTable
     let accs: [Accumulator]
+    let ctx: QueryContext
+    private var chargedGroups = 0
 
-    init(keys: [BoundExpr], aggregates: [BoundAggregate]) {
+    init(keys: [BoundExpr], aggregates: [BoundAggregate], ctx: QueryContext) {
         self.keys = keys
+        self.ctx = ctx
         self.aggregates = aggregates
         table = GroupTable(keyTypes: keys.map(\.type))
         accs = aggregates.map { Accumulators.make($0) }
@@ -25,6 +28,11 @@ final class AggregationState {
         }
         table.groupIDs(keyCols, count: n, into: g)
         let gc = table.groupCount
+        if gc > chargedGroups {
+            // Key ids, fold-map slots and one state slot per aggregate, roughly 16 bytes each.
+            try ctx.charge((gc - chargedGroups) * 16 * (keys.count + aggregates.count + 2))
+            chargedGroups = gc
+        }
         // A batch of one group (no keys, or a tenant's single sector) reduces without scattering.
         var uniform: Int? = Int(g[0])
         if !keys.isEmpty {
@@ -101,7 +109,7 @@ final class AggregateOperator: PhysicalOperator {
         guard !done else { return nil }
         done = true
         let states = try Parallel.map(inputs) { input -> AggregationState in
-            let s = AggregationState(keys: keys, aggregates: aggregates)
+            let s = AggregationState(keys: keys, aggregates: aggregates, ctx: ctx)
             while let b = try input.next() {
                 try ctx.check()
                 try s.consume(b)
@@ -118,17 +126,19 @@ final class AggregateOperator: PhysicalOperator {
 final class DistinctOperator: PhysicalOperator {
     let input: PhysicalOperator
     let types: [DataType]
+    let ctx: QueryContext
     var done = false
-    init(_ input: PhysicalOperator, types: [DataType]) {
+    init(_ input: PhysicalOperator, types: [DataType], ctx: QueryContext) {
         self.input = input
         self.types = types
+        self.ctx = ctx
     }
 
     func next() throws -> Batch? {
         guard !done else { return nil }
         done = true
         let keys = types.enumerated().map { BoundExpr.column($0, $1, name: "c\($0)") }
-        let s = AggregationState(keys: keys, aggregates: [])
+        let s = AggregationState(keys: keys, aggregates: [], ctx: ctx)
         while let b = try input.next() { try s.consume(b) }
         let out = try s.finish()
         return out.count == 0 ? nil : out

@@ -45,7 +45,7 @@ final class HashJoinOperator: PhysicalOperator {
 
     func next() throws -> Batch? {
         if build == nil {
-            let b = try right.drain(types: rightTypes)
+            let b = try right.drain(types: rightTypes, ctx: ctx)
             build = b
             if !rightKeys.isEmpty {
                 let cols = try rightKeys.map { try ExprEvaluator.vector($0, b) }

@@ -5,10 +5,16 @@ protocol PhysicalOperator: AnyObject {
 }
 
 extension PhysicalOperator {
-    /// Every remaining batch, concatenated (sort, window, join build).
-    func drain(types: [DataType]) throws -> Batch {
+    /// Every remaining batch, concatenated (sort, window, join build); the kept bytes count
+    /// against the query's memory limit.
+    func drain(types: [DataType], ctx: QueryContext) throws -> Batch {
         var parts: [Batch] = []
-        while let b = try next() { if b.count > 0 { parts.append(b) } }
+        while let b = try next() {
+            guard b.count > 0 else { continue }
+            // Twice: the parts, and their concatenation.
+            try ctx.charge(2 * b.byteCount)
+            parts.append(b)
+        }
         if parts.isEmpty { return Batch(columns: types.map { ColumnBuilder($0).finish() }, count: 0) }
         if parts.count == 1 { return parts[0] }
         let cols = (0..<types.count).map { c in ColumnData.concat(parts.map { $0.columns[c] }) }

@@ -80,17 +80,19 @@ final class SortOperator: PhysicalOperator {
     let input: PhysicalOperator
     let keys: [SortKey]
     let types: [DataType]
+    let ctx: QueryContext
     var done = false
-    init(_ input: PhysicalOperator, keys: [SortKey], types: [DataType]) {
+    init(_ input: PhysicalOperator, keys: [SortKey], types: [DataType], ctx: QueryContext) {
         self.input = input
         self.keys = keys
         self.types = types
+        self.ctx = ctx
     }
 
     func next() throws -> Batch? {
         guard !done else { return nil }
         done = true
-        let all = try input.drain(types: types)
+        let all = try input.drain(types: types, ctx: ctx)
         guard all.count > 1 else { return all.count == 0 ? nil : all }
         let order = try SortColumns(keys, all).order(count: all.count)
         return order.withUnsafeBufferPointer { all.gather($0) }
@@ -104,8 +106,10 @@ final class TopKOperator: PhysicalOperator {
     let types: [DataType]
     let keep: Int
     let offset: Int
+    let ctx: QueryContext
     var done = false
-    init(_ input: PhysicalOperator, keys: [SortKey], types: [DataType], limit: Int, offset: Int) {
+    init(_ input: PhysicalOperator, keys: [SortKey], types: [DataType], limit: Int, offset: Int, ctx: QueryContext) {
+        self.ctx = ctx
         self.input = input
         self.keys = keys
         self.types = types
@@ -132,6 +136,7 @@ final class TopKOperator: PhysicalOperator {
             best = top.withUnsafeBufferPointer { all.gather($0) }
         }
         while let b = try input.next() {
+            try ctx.check()
             pending.append(b)
             pendingRows += b.count
             if pendingRows >= max(keep > Int.max / 4 ? Int.max : keep * 4, 65_536) { try compact() }

@@ -4,18 +4,20 @@ final class WindowOperator: PhysicalOperator {
     let input: PhysicalOperator
     let windows: [BoundWindow]
     let types: [DataType]
+    let ctx: QueryContext
     var done = false
 
-    init(_ input: PhysicalOperator, windows: [BoundWindow], types: [DataType]) {
+    init(_ input: PhysicalOperator, windows: [BoundWindow], types: [DataType], ctx: QueryContext) {
         self.input = input
         self.windows = windows
         self.types = types
+        self.ctx = ctx
     }
 
     func next() throws -> Batch? {
         guard !done else { return nil }
         done = true
-        let all = try input.drain(types: types)
+        let all = try input.drain(types: types, ctx: ctx)
         guard all.count > 0 else { return nil }
         var cols = all.columns
         for w in windows { cols.append(try compute(w, all)) }
@@ -132,9 +134,11 @@ final class GapFillOperator: PhysicalOperator {
     let from: Int64, to: Int64, step: Int64
     let keyColumns: [Int]
     let zeroColumns: [Int]
+    let ctx: QueryContext
     var done = false
 
-    init(_ input: PhysicalOperator, types: [DataType], timeColumn: Int, from: Int64, to: Int64, step: Int64, keyColumns: [Int], zeroColumns: [Int]) {
+    init(_ input: PhysicalOperator, types: [DataType], timeColumn: Int, from: Int64, to: Int64, step: Int64, keyColumns: [Int], zeroColumns: [Int], ctx: QueryContext) {
+        self.ctx = ctx
         self.input = input
         self.types = types
         self.timeColumn = timeColumn
@@ -148,7 +152,7 @@ final class GapFillOperator: PhysicalOperator {
     func next() throws -> Batch? {
         guard !done else { return nil }
         done = true
-        let all = try input.drain(types: types)
+        let all = try input.drain(types: types, ctx: ctx)
         var present = Set<[Value]>()
         var keySets: [[Value]] = []
         var seenKeys = Set<[Value]>()
