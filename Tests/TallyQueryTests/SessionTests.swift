@@ -158,3 +158,24 @@ final class SQLFixture {
         #expect(try tight.execute("SELECT count(*) FROM calls").result!.rows == [[.int(30)]])
     }
 }
+
+@Suite struct GapFillTests {
+    @Test func emptyBucketsAppearWithZeroCountsAndNullAggregates() throws {
+        let f = try SQLFixture()
+        let r = try f.session.execute("""
+            SELECT time_bucket_gapfill(INTERVAL '12 hours', at, TIMESTAMP '2025-01-01', TIMESTAMP '2025-01-04') AS b,
+                   count(*) AS n, avg(talk) AS t
+            FROM calls GROUP BY b ORDER BY b
+            """).result!
+        // Rows: 01-01 10:00 and 11:30, 01-02 09:15 and 23:59:59, 01-03 00:00.
+        #expect(r.rows.map { $0[0] } == (0..<6).map { .timestamp(Timestamp.parse("2025-01-01")! + Int64($0) * 43_200_000_000) })
+        #expect(r.rows.map { $0[1] } == [.int(2), .int(0), .int(1), .int(1), .int(1), .int(0)])
+        #expect(r.rows[1][2] == .null)
+        let bySector = try f.session.execute("""
+            SELECT sector, time_bucket_gapfill(INTERVAL '1 day', at, '2025-01-01', '2025-01-04') AS d, count(*) AS n
+            FROM calls GROUP BY sector, d ORDER BY sector, d
+            """).result!
+        #expect(bySector.rowCount == 9)
+        #expect(bySector.rows.filter { $0[0] == .string("banking") }.map { $0[2] } == [.int(1), .int(0), .int(0)])
+    }
+}

@@ -261,6 +261,7 @@ struct Binder {
             }
             let keyNames = keyASTs.map { Binder.outputName($0) }
             plan = .aggregate(plan, keys: keys, keyNames: keyNames, aggregates: aggs, aggNames: aggs.map(\.description))
+            plan = try gapFill(plan, keyASTs: keyASTs, aggregates: aggs, scope: scope)
             let aggCols = plan.columns
             inputScope = Scope(aggCols.map { Scope.Column(qualifier: nil, name: $0.name, type: $0.type) })
             let fromScope = scope
@@ -347,6 +348,36 @@ struct Binder {
             plan = .project(plan, exprs: (0..<visible).map { .column($0, cols[$0].type, name: cols[$0].name) }, names: Array(names.prefix(visible)))
         }
         return plan
+    }
+
+    /// For a GROUP BY key `time_bucket_gapfill(width, ts, start, finish)`: adds the buckets of
+    /// [start, finish) that have no rows (per combination of the other keys), counts as 0 and
+    /// other aggregates as NULL.
+    func gapFill(_ plan: LogicalPlan, keyASTs: [Expr], aggregates: [BoundAggregate], scope: Scope) throws -> LogicalPlan {
+        var p = plan
+        for (i, ast) in keyASTs.enumerated() {
+            guard case .function(let f) = ast.kind, f.name.value.lowercased() == "time_bucket_gapfill", f.arguments.count == 4 else { continue }
+            let iv = try intervalArgument(f.arguments[0])
+            guard iv.months == 0 else {
+                throw SQLError(.unsupported, "time_bucket_gapfill needs a width of days or less, not months", at: f.arguments[0].range)
+            }
+            let step = try dayTimeMicros(iv, f.arguments[0].range)
+            func instant(_ e: Expr) throws -> Int64 {
+                let b = try coerce(try bind(e, scope), to: .timestamp, explicit: false, at: e.range)
+                guard b.isConstant, case .timestamp(let t) = try ExprEvaluator.constantValue(b) else {
+                    throw SQLError(.typeMismatch, "the gap-fill range must be constant timestamps", at: e.range)
+                }
+                return t
+            }
+            let start = try instant(f.arguments[2]), finish = try instant(f.arguments[3])
+            guard finish > start, (finish - start) / step <= 1_000_000 else {
+                throw SQLError(.typeMismatch, "the gap-fill range must be non-empty and at most a million buckets", at: f.arguments[3].range)
+            }
+            let zeros = aggregates.enumerated().filter { $0.element.kind == .count || $0.element.kind == .countStar }.map { keyASTs.count + $0.offset }
+            p = .gapFill(p, timeColumn: i, from: try Calendar64.bucket(start, widthMicros: step, months: 0), to: finish, stepMicros: step,
+                         keyColumns: keyASTs.indices.filter { $0 != i }, zeroColumns: zeros)
+        }
+        return p
     }
 
     /// The select-list position an ORDER BY expression names (ordinal, alias or same expression).

@@ -429,6 +429,16 @@ extension Binder {
             return .constant(.timestamp(try Calendar64.truncate(now, "day")), .timestamp)
         }
         var args: [BoundExpr] = []
+        if name == "time_bucket_gapfill" {
+            // Buckets like time_bucket; the range only matters to GROUP BY, which fills the gaps.
+            guard call.arguments.count == 4 else {
+                throw SQLError(.typeMismatch, "time_bucket_gapfill takes (width INTERVAL, ts TIMESTAMP, start TIMESTAMP, finish TIMESTAMP)", at: r)
+            }
+            let iv = try intervalArgument(call.arguments[0])
+            args = [.constant(.int(try dayTimeMicros(iv, call.arguments[0].range)), .int64), .constant(.int(Int64(iv.months)), .int64),
+                    try coerce(try bind(call.arguments[1], scope, hook: hook), to: .timestamp, explicit: false, at: call.arguments[1].range)]
+            return try fold(.call(try resolve("time_bucket", args, r), args))
+        }
         if name == "time_bucket" {
             guard call.arguments.count == 2 || call.arguments.count == 3 else {
                 throw SQLError(.typeMismatch, "time_bucket takes (width INTERVAL, ts TIMESTAMP [, zone VARCHAR])", at: r)
