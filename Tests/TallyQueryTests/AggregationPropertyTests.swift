@@ -70,3 +70,26 @@ import Testing
         }
     }
 }
+
+/// The vector kernel for fixed-width truncation agrees with the calendar arithmetic it replaces.
+@Suite struct TruncationKernelTests {
+    @Test func floorKernelMatchesCalendarTruncation() throws {
+        var rng = SplitMix(seed: 11)
+        let times = (0..<5000).map { _ in Int64(bitPattern: rng.next() % 8_000_000_000_000_000) - 4_000_000_000_000_000 }
+        let col = ColumnData.fromIntegers(.timestamp, times)
+        for part in ["second", "minute", "hour", "day", "week"] {
+            let unit = try #require(BuiltinFunctions.fixedUnit(part))
+            let origin: Int64 = part == "week" ? 4 * Timestamp.microsPerDay : 0
+            guard case .vector(let out)? = BuiltinFunctions.floorKernel(.vector(col), times.count, unit: unit, origin: origin) else {
+                Issue.record("no kernel result for \(part)"); continue
+            }
+            for i in 0..<times.count { #expect(out.int64s[i] == (try Calendar64.truncate(times[i], part)), "\(part) \(times[i])") }
+        }
+        for width: Int64 in [900_000_000, 3_600_000_000, 86_400_000_000, 604_800_000_000] {
+            guard case .vector(let out)? = BuiltinFunctions.floorKernel(.vector(col), times.count, unit: width, origin: Calendar64.bucketOrigin) else {
+                Issue.record("no kernel result"); continue
+            }
+            for i in 0..<times.count { #expect(out.int64s[i] == (try Calendar64.bucket(times[i], widthMicros: width, months: 0))) }
+        }
+    }
+}
