@@ -20,15 +20,14 @@ struct TortureCommand: ParsableCommand {
 
     func run() throws {
         let exe = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
-        let verdicts = try CrashTorture.drive(executable: exe, dataDir: data, kills: kills, seed: seed, maxDelayMillis: maxDelayMs) { run in
-            ["torture-writer", "--data", data, "--run", "\(run)", "--seed", "\(seed)"]
-        }
-        var failed = 0
-        for (i, v) in verdicts.enumerated() {
+        let verdicts = try CrashTorture.drive(executable: exe, dataDir: data, kills: kills, seed: seed, maxDelayMillis: maxDelayMs, progress: { i, v in
             print("kill \(i + 1): \(v.rows) rows in \(v.batches) batches\(v.problems.isEmpty ? ", ok" : "")")
             for p in v.problems { print("  PROBLEM: \(p)") }
-            if !v.problems.isEmpty { failed += 1 }
+            fflush(stdout)
+        }) { run in
+            ["torture-writer", "--data", data, "--run", "\(run)", "--seed", "\(seed)"]
         }
+        let failed = verdicts.filter { !$0.problems.isEmpty }.count
         print("\(verdicts.count) kills, \(failed) with problems, \(verdicts.last?.rows ?? 0) rows at the end")
         if failed > 0 { throw ExitCode(1) }
     }

@@ -129,7 +129,8 @@ public enum CrashTorture {
     /// Runs `kills` rounds: start `executable` with `arguments(run)`, SIGKILL it after a random delay,
     /// collect its acknowledgements, verify. Returns one verdict per round.
     public static func drive(executable: String, dataDir: String, kills: Int, seed: UInt64,
-                             maxDelayMillis: Int = 400, arguments: (Int) -> [String]) throws -> [Verdict] {
+                             maxDelayMillis: Int = 400, progress: (Int, Verdict) -> Void = { _, _ in },
+                             arguments: (Int) -> [String]) throws -> [Verdict] {
         var rng = SplitMix(seed: seed)
         var acked = Set<Int64>()
         var verdicts: [Verdict] = []
@@ -144,6 +145,7 @@ public enum CrashTorture {
             }
             var verdict = verify(dataDir: dataDir, acknowledged: acked)
             if diedEarly { verdict.problems.append("the writer died before it was killed (crash or error exit)") }
+            progress(run, verdict)
             verdicts.append(verdict)
         }
         return verdicts
