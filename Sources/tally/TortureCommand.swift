@@ -21,9 +21,10 @@ struct TortureCommand: ParsableCommand {
     func run() throws {
         let exe = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
         let verdicts = try CrashTorture.drive(executable: exe, dataDir: data, kills: kills, seed: seed, maxDelayMillis: maxDelayMs, progress: { i, v in
-            print("kill \(i + 1): \(v.rows) rows in \(v.batches) batches\(v.problems.isEmpty ? ", ok" : "")")
-            for p in v.problems { print("  PROBLEM: \(p)") }
-            fflush(stdout)
+            // Unbuffered, so a long run shows its progress.
+            var text = "kill \(i + 1): \(v.rows) rows in \(v.batches) batches\(v.problems.isEmpty ? ", ok" : "")\n"
+            for p in v.problems { text += "  PROBLEM: \(p)\n" }
+            FileHandle.standardOutput.write(Data(text.utf8))
         }) { run in
             ["torture-writer", "--data", data, "--run", "\(run)", "--seed", "\(seed)"]
         }
