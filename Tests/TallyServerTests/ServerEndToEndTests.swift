@@ -165,7 +165,9 @@ func seedAcme(_ catalog: Catalog) throws {
             #expect(p["subscription"] == .int(1) && p["seq"] == .int(Int64(k)) && p.rows == [[.int(1)]])
         }
         let elapsed = dash.mailbox.lastArrival.timeIntervalSince(start)
-        #expect(elapsed > 0.4 && elapsed < 3, "three periodic pushes took \(elapsed) s")
+        // The lower bound is the period; the upper one only catches a stalled timer (a loaded CI
+        // machine right after a clean build has been seen to take over 3 s).
+        #expect(elapsed > 0.4 && elapsed < 15, "three periodic pushes took \(elapsed) s")
         #expect(try await dash.request("UNSUBSCRIBE 1").isOK)
         // Analysts read but do not subscribe.
         let analyst = try await s.client("acme", .analyst)
@@ -419,7 +421,8 @@ func seedAcme(_ catalog: Catalog) throws {
         let s = try await TestServer.start({ c in
             c.maxConcurrentQueriesPerTenant = 1
             c.maxQueuedQueriesPerTenant = 1
-            c.maxQueueWait = 0.3
+            // Long enough that the freed slot reaches the waiting statement on a loaded machine.
+            c.maxQueueWait = 2.0
         }, setup: { cat in
             try seedAcme(cat)
             try TestServer.sql(cat, "globex", callsSchema)
