@@ -77,14 +77,17 @@ import Testing
         let dir = Scratch()
         let t = try start(dir, arguments: ["--queries", fixtures + "/queries"])
         t.expect("acme> ")
-        t.type("SELECT sec" + Keys.tab)
-        t.pump(0.5)
-        #expect(t.screen.cursorLine == "acme> SELECT sector")
+        t.type("SELECT sec")
+        t.pump(0.2)
+        t.type(Keys.tab)
+        // On a loaded machine libedit's redraw can arrive in pieces: wait for it to settle.
+        #expect(settledLine(t, "acme> SELECT sector"))
         t.type(", count(*) AS calls" + Keys.enter)
         t.expect(" ...> ")
-        t.type("FROM agent_m" + Keys.tab)
-        t.pump(0.5)
-        #expect(t.screen.cursorLine == " ...> FROM agent_metrics")
+        t.type("FROM agent_m")
+        t.pump(0.2)
+        t.type(Keys.tab)
+        #expect(settledLine(t, " ...> FROM agent_metrics"))
         t.type("GROUP BY sector ORDER BY sector;" + Keys.enter)
         t.expect("│ banking │      2 │")
         t.expect("│ retail  │      3 │")
@@ -186,4 +189,15 @@ import Testing
         #expect(again.stdout.contains("1 row"))
         #expect(!again.stdout.contains("│      0 │"))
     }
+}
+
+/// Whether the cursor line becomes `expected` within `timeout` seconds.
+func settledLine(_ t: PseudoTerminal, _ expected: String, timeout: Double = 10) -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        t.pump(0.1)
+        if t.screen.cursorLine == expected { return true }
+    }
+    print("cursor line is \"\(t.screen.cursorLine)\", expected \"\(expected)\"")
+    return false
 }
