@@ -17,7 +17,7 @@ demo: release
 
 # Runs the whole test suite.
 test: setup
-	swift test
+	swift test --no-parallel
 
 bench-storage: release
 	benchmarks/storage.sh
