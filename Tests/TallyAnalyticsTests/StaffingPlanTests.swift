@@ -23,6 +23,9 @@ import TallyStorage
         #expect(rows[0][4] == .int(14) && rows[0][5] == .int(20))
         #expect(rows[0][6] == .string("Tuesday 2025-07-01 10:00–12:00 UTC: staff 14 agents (schedule 20 at 30 % shrinkage) for a forecast of 400 calls, AHT 180 s, 80/20 target"))
         #expect(rows[1][4] == .int(Int64(try ErlangC.agentsNeeded(load: 2, ahtSeconds: 180, targetLevel: 0.8, targetSeconds: 20))))
+        // A scalar subquery may give a number (here the AHT).
+        let viaSubquery = try f.rows("SELECT agents FROM staffing_plan((SELECT target_at, calls FROM fc), aht_s => (SELECT 180.0), target_t => 20) LIMIT 1")
+        #expect(viaSubquery == [[.int(14)]])
         do {
             _ = try f.rows("SELECT * FROM staffing_plan((SELECT target_at, calls FROM fc), target_sl => 80)")
             Issue.record("missing aht_s accepted")
