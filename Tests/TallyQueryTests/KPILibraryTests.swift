@@ -90,18 +90,45 @@ import TallyAnalytics
         #expect(!c.rows.isEmpty, "\(name): a case without rows checks too little")
     }
 
+    /// live/health's figures are the store's own: rows per table as count(*) finds them, the newest
+    /// time as max() of the time column, lag from the pinned instant.
+    @Test func healthReportsTheStore() throws {
+        let session = try KPILibraryTests.shared.get()
+        let (sql, values) = try KPILibraryTests.library.find("live/health").bind([RunArgument(name: "at", value: "2025-01-15")])
+        let r = try #require(try session.execute(sql, parameters: values).result)
+        let names = r.columns.map(\.name)
+        let at = Timestamp.parse("2025-01-15")!
+        let times = ["agent_metrics": "started_at", "queue_events": "at", "agent_status_events": "at", "customer_satisfaction": "surveyed_at"]
+        var seen = 0
+        for row in r.rows {
+            guard case .string(let table) = row[0] else { Issue.record("no table name"); continue }
+            let count = try session.execute("SELECT count(*) FROM \(table)").result!.rows[0][0]
+            #expect(row[names.firstIndex(of: "rows")!] == count, "\(table)")
+            if case .int(let n) = count, n > 0, case .int(let bytes) = row[names.firstIndex(of: "bytes")!] { #expect(bytes > 0, "\(table)") }
+            if let col = times[table] {
+                let newest = try session.execute("SELECT max(\(col)) FROM \(table)").result!.rows[0][0]
+                #expect(row[names.firstIndex(of: "newest")!] == newest, "\(table)")
+                if case .timestamp(let t) = newest {
+                    #expect(row[names.firstIndex(of: "ingest_lag_s")!] == .double(Double(at - t) / 1e6), "\(table)")
+                }
+                seen += 1
+            }
+        }
+        #expect(seen == times.count)
+    }
+
     /// Every query file reads, cites KPIS.md, declares what it answers, and has a golden case.
     @Test func everyQueryIsDocumentedAndChecked() throws {
         let (queries, errors) = KPILibraryTests.library.load()
         #expect(errors.isEmpty, "\(errors)")
-        #expect(queries.count >= 23)
+        #expect(queries.count >= 24)
         let checked = Set(try KPILibraryTests.cases.map {
             try Case(String(contentsOfFile: KPILibraryTests.expectedDir + "/" + $0 + ".expected", encoding: .utf8)).query
         })
         for q in queries where !KPILibraryTests.pending.contains(String(q.name.split(separator: "/")[0])) {
             #expect(q.description != nil, "\(q.name) has no -- description:")
             #expect(q.text.contains("-- kpi: KPIS.md ") || q.name == "live/health", "\(q.name) cites no KPIS.md row")
-            #expect(checked.contains(q.name) || q.name == "live/health", "\(q.name) has no case in fixtures/kpi/expected")
+            #expect(checked.contains(q.name) || q.name == "live/health", "\(q.name) has no case in fixtures/kpi/expected") // health: healthReportsTheStore
             #expect(q.name == String(q.path.dropFirst(KPILibraryTests.repo.count + "/queries/".count).dropLast(4)),
                     "\(q.name) is not named for its file \(q.path)")
         }
