@@ -76,6 +76,7 @@ let package = Package(
         .testTarget(name: "TallyServerTests", dependencies: ["TallyServer", "TallyQuery", "TallyStorage",
                                                              .product(name: "NIOCore", package: "swift-nio"),
                                                              .product(name: "NIOPosix", package: "swift-nio")]),
+        .testTarget(name: "TallyAnalyticsTests", dependencies: ["TallyAnalytics", "TallyQuery", "TallyStorage", "TallyGen"]),
         .testTarget(name: "TallyCLITests", dependencies: ["TallyQuery", "TallyStorage", "TallyREPL"], exclude: ["Fixtures"]),
     ]
 )

@@ -36,6 +36,7 @@ public final class Engine: Sendable {
     let limits: SessionLimits
 
     init(catalog: Catalog, config: ServerConfig, pool: NIOThreadPool, logger: Logger) {
+        Analytics.installIntoSharedRegistry()
         self.catalog = catalog
         self.config = config
         self.pool = pool

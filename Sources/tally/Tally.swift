@@ -1,4 +1,5 @@
 import ArgumentParser
+import TallyAnalytics
 
 /// The `tally` command: one executable for the REPL, the server and the shell tools.
 @main
@@ -10,4 +11,10 @@ struct Tally: ParsableCommand {
                       LoadCommand.self, CheckCommand.self, StorageBenchCommand.self, QueryBenchCommand.self, TortureCommand.self,
                       TortureWriterCommand.self]
     )
+
+    /// Adds the Analytics functions to the shared registry before any command builds a session.
+    static func main() {
+        Analytics.installIntoSharedRegistry()
+        main(nil)
+    }
 }
