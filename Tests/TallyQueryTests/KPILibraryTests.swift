@@ -45,6 +45,7 @@ import TallyAnalytics
 
     /// A fresh tenant with the data model, loaded with the fixture tenant's CSVs.
     static func session() throws -> (Session, String) {
+        Analytics.installIntoSharedRegistry()
         let dir = NSTemporaryDirectory() + "tally-kpi-\(UUID().uuidString)"
         let catalog = try Catalog(root: dir)
         try catalog.createTenant("kpi")

@@ -33,7 +33,7 @@ handling AS (
         count(*) FILTER (WHERE started_at >= since_at AND outcome <> 'abandoned') AS answered,
         count(*) FILTER (WHERE started_at >= since_at AND outcome = 'abandoned') AS abandoned,
         sum(queue_wait_s) FILTER (WHERE started_at >= since_at AND outcome <> 'abandoned') AS answered_wait_s,
-        count(*) FILTER (WHERE started_at >= since_at AND queue_wait_s <= $sl_threshold_s) AS within_sl,
+        service_level(queue_wait_s, outcome <> 'abandoned', $sl_threshold_s) FILTER (WHERE started_at >= since_at) AS service_level,
         count(*) FILTER (WHERE outcome <> 'abandoned' AND wrap_end_at >= since_at AND wrap_end_at < until_at) AS handled,
         sum(coalesce(talk_s, 0) + coalesce(hold_s, 0) + coalesce(wrap_s, 0))
             FILTER (WHERE outcome <> 'abandoned' AND wrap_end_at >= since_at AND wrap_end_at < until_at) AS handle_s,
@@ -50,7 +50,7 @@ quality AS (
     GROUP BY a.sector
 ),
 satisfaction AS (
-    SELECT a.sector, count(s.csat) FILTER (WHERE s.csat >= 4) * 100.0 / count(s.csat) AS csat
+    SELECT a.sector, csat(s.csat) AS csat
     FROM customer_satisfaction s JOIN agents a ON a.agent_id = s.agent_id, p
     WHERE s.surveyed_at >= p.since_at AND s.surveyed_at < p.until_at
     GROUP BY a.sector
@@ -60,7 +60,7 @@ SELECT h.sector,
        round(h.handle_s / h.handled, 1) AS aht_s,
        round(h.answered_wait_s / h.answered, 1) AS asa_s,
        round(h.abandoned * 100.0 / h.offered, 2) AS abandonment_pct,
-       round(h.within_sl * 100.0 / (h.answered + h.abandoned), 2) AS service_level_pct,
+       round(h.service_level, 2) AS service_level_pct,
        round(h.fcr_calls * 100.0 / h.handled, 2) AS fcr_pct,
        round(h.transferred_calls * 100.0 / h.handled, 2) AS transfer_pct,
        round(q.quality, 3) AS quality,

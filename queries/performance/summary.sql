@@ -39,7 +39,7 @@ handling AS (
         count(*) FILTER (WHERE started_at >= since_at AND outcome <> 'abandoned') AS answered,
         count(*) FILTER (WHERE started_at >= since_at AND outcome = 'abandoned') AS abandoned,
         sum(queue_wait_s) FILTER (WHERE started_at >= since_at AND outcome <> 'abandoned') AS answered_wait_s,
-        count(*) FILTER (WHERE started_at >= since_at AND queue_wait_s <= $sl_threshold_s) AS within_sl,
+        service_level(queue_wait_s, outcome <> 'abandoned', $sl_threshold_s) FILTER (WHERE started_at >= since_at) AS service_level,
         count(*) FILTER (WHERE outcome <> 'abandoned' AND wrap_end_at >= since_at AND wrap_end_at < until_at) AS handled,
         sum(coalesce(talk_s, 0) + coalesce(hold_s, 0) + coalesce(wrap_s, 0))
             FILTER (WHERE outcome <> 'abandoned' AND wrap_end_at >= since_at AND wrap_end_at < until_at) AS handle_s,
@@ -56,8 +56,7 @@ quality AS (
       AND ($sector IS NULL OR q.agent_id IN (SELECT agent_id FROM agents WHERE sector = $sector))
 ),
 satisfaction AS (
-    SELECT count(s.csat) FILTER (WHERE s.csat >= 4) * 100.0 / count(s.csat) AS csat,
-           (count(s.nps) FILTER (WHERE s.nps >= 9) - count(s.nps) FILTER (WHERE s.nps <= 6)) * 100.0 / count(s.nps) AS nps
+    SELECT csat(s.csat) AS csat, nps(s.nps) AS nps
     FROM customer_satisfaction s, p
     WHERE s.surveyed_at >= p.since_at AND s.surveyed_at < p.until_at
       AND ($sector IS NULL OR s.agent_id IN (SELECT agent_id FROM agents WHERE sector = $sector))
@@ -67,7 +66,7 @@ SELECT h.offered AS calls,
        round(h.handle_s / h.handled, 1) AS aht_s,
        round(h.answered_wait_s / h.answered, 1) AS asa_s,
        round(h.abandoned * 100.0 / h.offered, 2) AS abandonment_pct,
-       round(h.within_sl * 100.0 / (h.answered + h.abandoned), 2) AS service_level_pct,
+       round(h.service_level, 2) AS service_level_pct,
        round(h.fcr_calls * 100.0 / h.handled, 2) AS fcr_pct,
        round(h.transferred_calls * 100.0 / h.handled, 2) AS transfer_pct,
        round(q.quality, 3) AS quality,

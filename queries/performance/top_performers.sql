@@ -36,7 +36,7 @@ reviews AS (
     GROUP BY q.agent_id
 ),
 surveys AS (
-    SELECT s.agent_id, count(s.csat) FILTER (WHERE s.csat >= 4) * 100.0 / count(s.csat) AS csat
+    SELECT s.agent_id, csat(s.csat) AS csat
     FROM customer_satisfaction s, p
     WHERE s.surveyed_at >= p.since_at AND s.surveyed_at < p.until_at
     GROUP BY s.agent_id

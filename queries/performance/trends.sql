@@ -31,7 +31,7 @@ per_bucket AS (
            count(*) FILTER (WHERE outcome = 'abandoned') AS abandoned,
            sum(coalesce(talk_s, 0) + coalesce(hold_s, 0) + coalesce(wrap_s, 0)) FILTER (WHERE outcome <> 'abandoned') AS handle_s,
            sum(queue_wait_s) FILTER (WHERE outcome <> 'abandoned') AS wait_s,
-           count(*) FILTER (WHERE queue_wait_s <= $sl_threshold_s) AS within_sl,
+           service_level(queue_wait_s, outcome <> 'abandoned', $sl_threshold_s) AS service_level,
            count(*) FILTER (WHERE outcome <> 'abandoned' AND first_contact_resolved) AS fcr_calls
     FROM agent_metrics
     WHERE started_at >= $since AND started_at < $until AND ($sector IS NULL OR sector = $sector)
@@ -42,7 +42,7 @@ SELECT c.bucket,
        round(b.handle_s / b.answered, 1) AS aht_s,
        round(b.wait_s / b.answered, 1) AS asa_s,
        round(b.abandoned * 100.0 / b.calls, 2) AS abandonment_pct,
-       round(b.within_sl * 100.0 / b.calls, 2) AS service_level_pct,
+       round(b.service_level, 2) AS service_level_pct,
        round(b.fcr_calls * 100.0 / b.answered, 2) AS fcr_pct
 FROM calendar c LEFT JOIN per_bucket b ON b.bucket = c.bucket
 ORDER BY c.bucket;

@@ -20,23 +20,25 @@ s AS (
 ),
 per_sector AS (
     SELECT sector, count(*) AS surveys,
-           count(csat) FILTER (WHERE csat >= 4) * 100.0 / count(csat) AS csat,
+           csat(csat) AS csat,
            avg(csat) AS csat_mean,
+           nps(nps) AS nps,
            count(nps) FILTER (WHERE nps >= 9) * 100.0 / count(nps) AS promoters_pct,
            count(nps) FILTER (WHERE nps BETWEEN 7 AND 8) * 100.0 / count(nps) AS passives_pct,
            count(nps) FILTER (WHERE nps <= 6) * 100.0 / count(nps) AS detractors_pct
     FROM s GROUP BY sector
     UNION ALL
     SELECT NULL AS sector, count(*),
-           count(csat) FILTER (WHERE csat >= 4) * 100.0 / count(csat),
+           csat(csat),
            avg(csat),
+           nps(nps),
            count(nps) FILTER (WHERE nps >= 9) * 100.0 / count(nps),
            count(nps) FILTER (WHERE nps BETWEEN 7 AND 8) * 100.0 / count(nps),
            count(nps) FILTER (WHERE nps <= 6) * 100.0 / count(nps)
     FROM s
 )
 SELECT sector, surveys, round(csat, 2) AS csat, round(csat_mean, 3) AS csat_mean,
-       round(promoters_pct - detractors_pct, 2) AS nps,
+       round(nps, 2) AS nps,
        round(promoters_pct, 2) AS promoters_pct, round(passives_pct, 2) AS passives_pct,
        round(detractors_pct, 2) AS detractors_pct
 FROM per_sector

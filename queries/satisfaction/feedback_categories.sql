@@ -17,8 +17,8 @@ s AS (
 )
 SELECT feedback_category, count(*) AS surveys,
        round(count(*) * 100.0 / (SELECT count(*) FROM s), 2) AS share_pct,
-       round(count(csat) FILTER (WHERE csat >= 4) * 100.0 / count(csat), 2) AS csat,
-       round((count(nps) FILTER (WHERE nps >= 9) - count(nps) FILTER (WHERE nps <= 6)) * 100.0 / count(nps), 2) AS nps,
+       round(csat(csat), 2) AS csat,
+       round(nps(nps), 2) AS nps,
        round(avg(sentiment), 4) AS sentiment
 FROM s
 GROUP BY feedback_category
