@@ -1,7 +1,7 @@
 -- name: reports/daily
 -- description: The daily report for one local day: per sector and overall, calls, AHT, ASA,
 -- description: abandonment, service level, FCR, transfers, quality, CSAT, NPS, cost, revenue and margin.
--- param: day TIMESTAMP              -- the day (its local midnight is taken in the zone)
+-- param: day TIMESTAMP              -- the local date (YYYY-MM-DD) in the zone
 -- param: zone VARCHAR = 'UTC'       -- the tenant's time zone
 -- param: sl_threshold_s INTEGER = 20 -- service level threshold T in seconds
 -- kpi: KPIS.md Handling/AHT
@@ -19,9 +19,15 @@
 -- on the day they started, AHT/FCR/transfers on the day their wrap ends (Genesys). Cost, revenue
 -- and margin are the per-call figures of agent_metrics (cost_analysis is kept per UTC day).
 -- The row with sector NULL is overall. `tally report` writes this with the other sections.
-WITH p AS (
-    SELECT date_trunc('day', $day, $zone) AS since_at,
-           date_trunc('day', date_trunc('day', $day, $zone) + INTERVAL '36 hours', $zone) AS until_at
+WITH local_midnight AS (
+    -- The UTC instant whose wall clock in the zone reads $day 00:00: step back by the zone's
+    -- offset, then by the offset at that instant (right across daylight-saving changes, which
+    -- happen at night but not at midnight).
+    SELECT to_timestamp(epoch($day) - (epoch(to_timestamp(2 * epoch($day) - epoch($day AT TIME ZONE $zone)) AT TIME ZONE $zone)
+                                       - epoch(to_timestamp(2 * epoch($day) - epoch($day AT TIME ZONE $zone))))) AS at_
+),
+p AS (
+    SELECT m.at_ AS since_at, date_trunc('day', m.at_ + INTERVAL '36 hours', $zone) AS until_at FROM local_midnight m
 ),
 calls AS (
     SELECT m.sector, m.started_at, m.outcome, m.queue_wait_s, m.talk_s, m.hold_s, m.wrap_s, m.cost, m.revenue,
