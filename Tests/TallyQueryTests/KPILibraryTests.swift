@@ -118,6 +118,26 @@ import TallyAnalytics
         #expect(seen == times.count)
     }
 
+    /// `COPY (library query) TO file` writes what the query answers, in CSV and in JSON lines.
+    @Test(arguments: ["performance_sectors", "live_queue", "reports_daily_berlin"]) func copyWritesLibraryQueries(_ name: String) throws {
+        let session = try KPILibraryTests.shared.get()
+        let c = try Case(String(contentsOfFile: KPILibraryTests.expectedDir + "/" + name + ".expected", encoding: .utf8))
+        let (sql, values) = try KPILibraryTests.library.find(c.query).bind(c.arguments)
+        let direct = try #require(try session.execute(sql, parameters: values).result)
+        var body = sql.trimmingCharacters(in: .whitespacesAndNewlines)
+        if body.hasSuffix(";") { body.removeLast() }
+        let dir = NSTemporaryDirectory() + "tally-kpi-copy-\(UUID().uuidString)"
+        try FileIO.makeDirectories(dir)
+        defer { try? FileIO.removeTree(dir) }
+        for (format, expected) in [("csv", ResultFormatter.csv(direct)), ("json", ResultFormatter.jsonLines(direct))] {
+            let r = try session.execute("COPY (\(body)\n) TO '\(dir)/out.\(format)' (FORMAT \(format))", parameters: values)
+            #expect(r.rowsAffected == direct.rowCount, "\(name) \(format)")
+            let written = try String(contentsOfFile: "\(dir)/out.\(format)", encoding: .utf8)
+            #expect(written == expected, "\(name): COPY … (FORMAT \(format)) differs from the query's answer")
+        }
+        #expect(direct.rowCount > 0)
+    }
+
     /// Every query file reads, cites KPIS.md, declares what it answers, and has a golden case.
     @Test func everyQueryIsDocumentedAndChecked() throws {
         let (queries, errors) = KPILibraryTests.library.load()
