@@ -40,7 +40,7 @@ calls AS (
       AND to_timestamp(epoch(m.ended_at) + coalesce(m.wrap_s, 0)) <= p.at_
 )
 SELECT a.agent_id, a.name, a.sector, a.kind, l.status, l.since,
-       epoch(p.at_) - epoch(l.since) AS seconds_in_status,
+       round(epoch(p.at_) - epoch(l.since)) AS seconds_in_status,
        c.calls AS calls_today, round(c.aht_s, 1) AS aht_today_s,
        coalesce(t.available_s, 0) AS available_s, coalesce(t.busy_s, 0) AS busy_s,
        coalesce(t.wrap_s, 0) AS wrap_s, coalesce(t.break_s, 0) AS break_s

@@ -15,7 +15,7 @@ latest AS (
     GROUP BY e.agent_id
 )
 SELECT l.status, a.agent_id, a.name, a.sector, a.kind, l.since,
-       epoch(p.at_) - epoch(l.since) AS seconds_in_status
+       round(epoch(p.at_) - epoch(l.since)) AS seconds_in_status
 FROM latest l JOIN agents a ON a.agent_id = l.agent_id, p
 WHERE ($sector IS NULL OR a.sector = $sector) AND ($status IS NULL OR l.status = $status)
 ORDER BY l.status, seconds_in_status DESC, a.agent_id;

@@ -9,7 +9,7 @@
 -- have no lag.
 SELECT t.table_name, t.rows, t.segments, t.row_groups, t.bytes, t.buffered_rows,
        t.max_time AS newest,
-       epoch(coalesce($at, now())) - epoch(t.max_time) AS ingest_lag_s,
+       round(epoch(coalesce($at, now())) - epoch(t.max_time)) AS ingest_lag_s,
        t.error,
        round(c.hits * 100.0 / (c.hits + c.misses), 2) AS cache_hit_pct
 FROM tally_tables t, tally_cache c

@@ -6,7 +6,8 @@
 -- kpi: KPIS.md Agents/Live: queue
 --
 -- A call is waiting when it was enqueued at or before `at` and has no answered or abandoned
--- event by then (calls enqueued more than a day before `at` are not looked at). The longest
+-- event by then (calls enqueued more than a day before `at` are not looked at). Seconds are
+-- rounded to whole seconds. The longest
 -- wait today is the longest time from enqueued to answered or abandoned among calls that left
 -- the queue today, and the age of any call still waiting.
 WITH p AS (SELECT coalesce($at, now()) AS at_, date_trunc('day', coalesce($at, now()), $zone) AS day_start),
@@ -21,11 +22,11 @@ calls AS (
 )
 SELECT c.queue,
        count(*) FILTER (WHERE c.enqueued_at IS NOT NULL AND c.left_at IS NULL) AS waiting,
-       max(epoch(p.at_) - epoch(c.enqueued_at)) FILTER (WHERE c.left_at IS NULL) AS oldest_wait_s,
+       round(max(epoch(p.at_) - epoch(c.enqueued_at)) FILTER (WHERE c.left_at IS NULL)) AS oldest_wait_s,
        count(*) FILTER (WHERE c.enqueued_at >= p.day_start) AS offered_today,
        count(*) FILTER (WHERE c.left_at >= p.day_start AND NOT c.abandoned) AS answered_today,
        count(*) FILTER (WHERE c.left_at >= p.day_start AND c.abandoned) AS abandoned_today,
-       max(epoch(coalesce(c.left_at, p.at_)) - epoch(c.enqueued_at)) FILTER (WHERE coalesce(c.left_at, p.at_) >= p.day_start) AS longest_wait_today_s
+       round(max(epoch(coalesce(c.left_at, p.at_)) - epoch(c.enqueued_at)) FILTER (WHERE coalesce(c.left_at, p.at_) >= p.day_start)) AS longest_wait_today_s
 FROM calls c, p
 WHERE c.enqueued_at IS NOT NULL
 GROUP BY c.queue

@@ -34,7 +34,7 @@ calls AS (
 ),
 queue_now AS (
     SELECT count(*) FILTER (WHERE c.left_at IS NULL) AS waiting,
-           max(epoch(p.at_) - epoch(c.enqueued_at)) FILTER (WHERE c.left_at IS NULL) AS oldest_wait_s,
+           round(max(epoch(p.at_) - epoch(c.enqueued_at)) FILTER (WHERE c.left_at IS NULL)) AS oldest_wait_s,
            count(*) FILTER (WHERE c.enqueued_at >= p.day_start) AS offered_today,
            count(*) FILTER (WHERE c.left_at >= p.day_start AND NOT c.abandoned) AS answered_today,
            count(*) FILTER (WHERE c.left_at >= p.day_start AND c.abandoned) AS abandoned_today
