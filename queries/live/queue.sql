@@ -6,10 +6,9 @@
 -- kpi: KPIS.md Agents/Live: queue
 --
 -- A call is waiting when it was enqueued at or before `at` and has no answered or abandoned
--- event by then (calls enqueued more than a day before `at` are not looked at). Seconds are
--- rounded to whole seconds. The longest
+-- event by then (calls enqueued more than a day before `at` are not looked at). The longest
 -- wait today is the longest time from enqueued to answered or abandoned among calls that left
--- the queue today, and the age of any call still waiting.
+-- the queue today, and the age of any call still waiting. Seconds are rounded to whole ones.
 WITH p AS (SELECT coalesce($at, now()) AS at_, date_trunc('day', coalesce($at, now()), $zone) AS day_start),
 calls AS (
     SELECT q.call_id, q.queue,
