@@ -7,6 +7,7 @@ public enum Analytics {
     public static func register(into registry: FunctionRegistry) {
         DomainAggregates.register(into: registry)
         ErlangFunctions.register(into: registry)
+        TableFunctions.register(into: registry)
     }
 
     /// Adds the Analytics functions to `FunctionRegistry.shared` once, however often it is called;

@@ -118,8 +118,9 @@ struct Binder {
             var inner = self
             let plan = try inner.bindQuery(q)
             return (plan, Scope(plan: plan, qualifier: alias?.value))
-        case .function(let name, _, _):
-            throw SQLError(.unknownFunction, "table function \(name.value) does not exist", at: name.range)
+        case .function(let name, let args, let alias):
+            let plan = try bindTableFunction(name, args, t.argumentNames, alias: alias?.value, t.range)
+            return (plan, Scope(plan: plan, qualifier: alias?.value ?? name.value))
         case .join(let j):
             return try bindJoin(j, t.range)
         }

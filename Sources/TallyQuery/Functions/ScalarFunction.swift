@@ -66,6 +66,7 @@ public final class FunctionRegistry: Sendable {
     }
 
     private let state = Mutex(State())
+    let tableFunctions = Mutex([String: TableFunction]())
 
     /// The registry every session uses.
     public static let shared: FunctionRegistry = {
@@ -104,6 +105,10 @@ public final class FunctionRegistry: Sendable {
     /// The aggregate macro `name`, if registered.
     public func aggregateMacro(_ name: String) -> AggregateMacro? {
         state.withLock { $0.macros[name.lowercased()] }
+    }
+
+    func setSignature(_ name: String, _ signature: String) {
+        state.withLock { $0.signatures[name.lowercased()] = signature }
     }
 
     /// The documented signature of a function.

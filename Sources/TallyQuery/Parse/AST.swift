@@ -432,6 +432,9 @@ public enum SelectItem: Sendable, Hashable {
 public struct TableRef: Sendable, Hashable {
     public var kind: Kind
     public var range: SourceRange
+    /// For a table function: the name of each argument written `name => value` (nil when
+    /// positional); empty when every argument is positional.
+    public var argumentNames: [Name?] = []
 
     public init(_ kind: Kind, range: SourceRange = .unknown) {
         self.kind = kind

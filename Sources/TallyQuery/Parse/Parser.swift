@@ -901,12 +901,26 @@ public struct Parser {
         if tok.kind == .leftParen {
             let open = advance()
             var args: [Expr] = []
+            var names: [Name?] = []
             if tok.kind != .rightParen {
-                repeat { args.append(try parseExpr()) } while accept(.comma)
+                repeat {
+                    // `name => value` (PostgreSQL's named notation); `=>` lexes as `=` then `>`.
+                    if tok.kind == .word || tok.kind == .quotedIdentifier, peek(1).kind == .equal, peek(2).kind == .greater, peek(1).range.end == peek(2).range.start.offset {
+                        names.append(nameValue(advance()))
+                        advance(); advance()
+                    } else if names.contains(where: { $0 != nil }) {
+                        throw SQLError(.syntaxError, "a positional argument cannot follow a named one (name => value)", at: tok.range.start)
+                    } else {
+                        names.append(nil)
+                    }
+                    args.append(try parseExpr())
+                } while accept(.comma)
             }
             try expectClose(open)
             let alias = try parseOptionalAlias()
-            return TableRef(.function(name, arguments: args, alias: alias), range: range(from: start))
+            var ref = TableRef(.function(name, arguments: args, alias: alias), range: range(from: start))
+            if names.contains(where: { $0 != nil }) { ref.argumentNames = names }
+            return ref
         }
         let alias = try parseOptionalAlias()
         return TableRef(.table(name, alias: alias), range: range(from: start))

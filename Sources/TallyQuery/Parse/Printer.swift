@@ -444,7 +444,13 @@ struct SQLPrinter {
         case .function(let n, let args, let a):
             out += n.quoted || SQLPrinter.needsQuotes(n.value, beforeParenthesis: true) ? SQLPrinter.quoteName(n.value) : n.value
             out += "("
-            exprs(args)
+            if t.argumentNames.isEmpty { exprs(args) } else {
+                for (i, e) in args.enumerated() {
+                    if i > 0 { out += ", " }
+                    if let n = t.argumentNames[i] { name(n); out += " => " }
+                    expr(e)
+                }
+            }
             out += ")"
             alias(a)
         case .join(let j):

@@ -1,0 +1,170 @@
+import TallyQuery
+import TallyStorage
+
+/// A regular time series: value i belongs to bucket start + i·step (UTC microseconds).
+public struct TimeSeries: Sendable {
+    public var start: Int64
+    public var step: Int64
+    public var values: [Double]
+    /// False where the bucket had no input row (kept only when gaps are not filled).
+    public var present: [Bool]
+
+    public init(start: Int64, step: Int64, values: [Double], present: [Bool]? = nil) {
+        self.start = start
+        self.step = step
+        self.values = values
+        self.present = present ?? Array(repeating: true, count: values.count)
+    }
+
+    /// The bucket of value i.
+    public func time(_ i: Int) -> Int64 { start + Int64(i) * step }
+}
+
+/// The series argument of a table function split by key: the first TIMESTAMP column is the
+/// bucket, the last column the value, every other column part of the key.
+struct KeyedSeries {
+    var keyColumns: [PlanColumn]
+    var keys: [[Value]]
+    var series: [TimeSeries]
+
+    static let weekMicros: Int64 = 7 * 86_400 * 1_000_000
+
+    /// Reads `relation`; missing buckets are 0 when `zeroFill`, else marked absent.
+    /// The step is the smallest gap between buckets of any key (or `step` when given).
+    init(_ relation: QueryResult, function: String, zeroFill: Bool, step given: Int64?) throws {
+        let cols = relation.columns
+        guard let t = cols.firstIndex(where: { $0.type == .timestamp }) else {
+            throw EvaluationError("the series must have a TIMESTAMP bucket column; got (\(cols.map { "\($0.name) \($0.type)" }.joined(separator: ", ")))")
+        }
+        let v = cols.count - 1
+        guard v != t, [.int32, .int64, .float64, .bool].contains(cols[v].type) else {
+            throw EvaluationError("the series' last column must be the numeric value; \(cols[v].name) is \(cols[v].type)")
+        }
+        let keyIdx = cols.indices.filter { $0 != t && $0 != v }
+        keyColumns = keyIdx.map { cols[$0] }
+        var groups: [[Value]: [(Int64, Double)]] = [:]
+        var order: [[Value]] = []
+        for r in 0..<relation.rowCount {
+            guard case .timestamp(let at) = relation.data[t].value(at: r) else { continue }
+            let x: Double
+            switch relation.data[v].value(at: r) {
+            case .int(let i): x = Double(i)
+            case .double(let d): x = d
+            case .bool(let b): x = b ? 1 : 0
+            default: continue
+            }
+            let key = keyIdx.map { relation.data[$0].value(at: r) }
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append((at, x))
+        }
+        var step = given ?? Int64.max
+        if given == nil {
+            for k in order {
+                let pts = groups[k]!.sorted { $0.0 < $1.0 }
+                for i in pts.indices.dropFirst() where pts[i].0 > pts[i - 1].0 { step = min(step, pts[i].0 - pts[i - 1].0) }
+            }
+            if step == .max { step = 3_600_000_000 }
+        }
+        guard step > 0 else { throw EvaluationError("step must be positive") }
+        keys = []
+        series = []
+        for k in order {
+            let pts = groups[k]!.sorted { $0.0 < $1.0 }
+            let first = pts[0].0, last = pts[pts.count - 1].0
+            let n = Int((last - first) / step) + 1
+            guard n <= 10_000_000 else { throw EvaluationError("the series spans \(n) buckets of the step; aggregate it to a coarser step") }
+            var values = Array(repeating: 0.0, count: n)
+            var present = Array(repeating: zeroFill, count: n)
+            for (at, x) in pts {
+                guard (at - first) % step == 0 else {
+                    throw EvaluationError("bucket \(Value.timestamp(at)) is not on the series' step of \(step / 1_000_000) s; use time_bucket")
+                }
+                let i = Int((at - first) / step)
+                values[i] += x
+                present[i] = true
+            }
+            keys.append(k)
+            series.append(TimeSeries(start: first, step: step, values: values, present: present))
+        }
+    }
+
+    /// The season length in steps: one week unless given.
+    func season(_ given: Int?) throws -> Int {
+        if let given {
+            guard given >= 1 else { throw EvaluationError("season must be ≥ 1, got \(given)") }
+            return given
+        }
+        let step = series.first?.step ?? 3_600_000_000
+        guard KeyedSeries.weekMicros % step == 0 else {
+            throw EvaluationError("a week is not a whole number of steps of \(step / 1_000_000) s; pass season => n")
+        }
+        return Int(KeyedSeries.weekMicros / step)
+    }
+}
+
+/// Reading table-function arguments by position or name, with errors that name the argument.
+struct ArgumentReader {
+    let call: TableFunctionCall
+    /// Parameter names in positional order.
+    let parameters: [String]
+
+    init(_ call: TableFunctionCall, parameters: [String]) throws {
+        self.call = call
+        self.parameters = parameters
+        guard call.positional.count <= parameters.count else {
+            throw EvaluationError("takes at most \(parameters.count) arguments (\(parameters.joined(separator: ", "))), got \(call.positional.count)")
+        }
+        for n in call.named.keys where !parameters.contains(n) {
+            throw EvaluationError("has no argument named \(n); its arguments are \(parameters.joined(separator: ", "))")
+        }
+        for (i, p) in parameters.enumerated() where i < call.positional.count && call.named[p] != nil {
+            throw EvaluationError("argument \(p) is given both by position and by name")
+        }
+    }
+
+    func raw(_ name: String) -> TableFunctionArgument? {
+        if let a = call.named[name] { return a }
+        let i = parameters.firstIndex(of: name)!
+        return i < call.positional.count ? call.positional[i] : nil
+    }
+
+    func relation(_ name: String) throws -> QueryResult {
+        guard let a = raw(name) else { throw EvaluationError("argument \(name) is required: a (SELECT bucket, value …) subquery") }
+        guard case .relation(let r) = a else { throw EvaluationError("argument \(name) must be a (SELECT …) subquery") }
+        return r
+    }
+
+    func int(_ name: String, default d: Int? = nil, range: ClosedRange<Int>) throws -> Int? {
+        guard let a = raw(name) else { return d }
+        guard case .value(let v, _) = a, case .int(let i) = v else { throw EvaluationError("argument \(name) must be an integer constant") }
+        guard range.contains(Int(i)) else { throw EvaluationError("argument \(name) must be in \(range.lowerBound)…\(range.upperBound), got \(i)") }
+        return Int(i)
+    }
+
+    func double(_ name: String, default d: Double) throws -> Double {
+        guard let a = raw(name) else { return d }
+        guard case .value(let v, _) = a else { throw EvaluationError("argument \(name) must be a number") }
+        switch v {
+        case .int(let i): return Double(i)
+        case .double(let x): return x
+        default: throw EvaluationError("argument \(name) must be a number")
+        }
+    }
+
+    func string(_ name: String, default d: String, allowed: [String]) throws -> String {
+        guard let a = raw(name) else { return d }
+        guard case .value(let v, _) = a, case .string(let s) = v else { throw EvaluationError("argument \(name) must be a string constant") }
+        let l = s.lowercased()
+        guard allowed.contains(l) else { throw EvaluationError("argument \(name) must be one of \(allowed.map { "'\($0)'" }.joined(separator: ", ")), got '\(s)'") }
+        return l
+    }
+
+    func interval(_ name: String) throws -> Int64? {
+        guard let a = raw(name) else { return nil }
+        guard case .value(let v, _) = a else { throw EvaluationError("argument \(name) must be a constant") }
+        switch v {
+        case .int(let s) where s > 0: return s * 1_000_000
+        default: throw EvaluationError("argument \(name) must be a positive number of seconds")
+        }
+    }
+}
