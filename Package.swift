@@ -71,7 +71,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TallyStorageTests", dependencies: ["TallyStorage"]),
-        .testTarget(name: "TallyQueryTests", dependencies: ["TallyQuery", "TallyStorage"]),
+        .testTarget(name: "TallyQueryTests", dependencies: ["TallyQuery", "TallyStorage", "TallyAnalytics"]),
         .testTarget(name: "TallyGenTests", dependencies: ["TallyGen", "TallyStorage"]),
         .testTarget(name: "TallyServerTests", dependencies: ["TallyServer", "TallyQuery", "TallyStorage",
                                                              .product(name: "NIOCore", package: "swift-nio"),

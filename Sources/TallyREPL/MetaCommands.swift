@@ -1,16 +1,5 @@
 import TallyQuery
 
-/// One argument of `\run`: `name=value`, or a bare value taken in declaration order.
-public struct RunArgument: Sendable, Equatable {
-    public var name: String?
-    public var value: String
-
-    public init(name: String? = nil, value: String) {
-        self.name = name
-        self.value = value
-    }
-}
-
 /// A backslash command of the REPL, parsed from one input line.
 public enum MetaCommand: Sendable, Equatable {
     case help

@@ -294,8 +294,8 @@ public final class Engine: Sendable {
         do {
             return try await pool.runIfActive { () -> Result<(String, [Value]), ProtocolError> in
                 do throws(ProtocolError) {
-                    let q = try library.load(name)
-                    let (sql, values) = try q.bind(params)
+                    let q = try library.loadForRun(name)
+                    let (sql, values) = try q.bind(json: params)
                     return .success((sql, values))
                 } catch {
                     return .failure(error)

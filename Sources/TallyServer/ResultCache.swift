@@ -136,7 +136,9 @@ public final class ResultCache: Sendable {
     /// design: now() is folded to a constant by the binder, so it can only be seen in the text;
     /// a column that happens to be called "today" merely disables caching for that query.
     public static func isDeterministic(_ canonical: String) -> Bool {
-        words(canonical).isDisjoint(with: volatileWords)
+        // System tables (tally_tables, …) describe the store's files and cache, which change
+        // without any table's data version changing.
+        words(canonical).isDisjoint(with: volatileWords) && words(canonical).isDisjoint(with: SystemTables.names)
     }
 
     /// Candidate tables of a statement: its words that name a table in scope. A superset of the

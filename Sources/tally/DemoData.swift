@@ -5,7 +5,7 @@ import TallyQuery
 import TallyStorage
 
 /// The store `tally demo` opens: five tenants of generated contact-center data covering the 60 days
-/// up to today, so queries about "the last 7 days" find data. The REPL opens the largest tenant.
+/// up to the current hour, so queries about "the last 7 days" find data. The REPL opens the largest tenant.
 enum DemoData {
     /// The tenant the demo REPL opens (the generator's largest).
     static let tenant = "t01"
@@ -22,9 +22,12 @@ enum DemoData {
     /// Generates the demo store at `path` (an unfinished earlier attempt is replaced).
     static func create(at path: String) throws {
         if FileIO.exists(path) { try FileIO.removeTree(path) }
-        let today = Timestamp.floorDivMod(Int64(Date().timeIntervalSince1970 * 1_000_000), Timestamp.microsPerDay).0 * Timestamp.microsPerDay
+        // The data runs up to the current hour, so that the live queries (agents by status, today's
+        // queue) have something to show "now", not only up to last midnight.
+        let hour: Int64 = 3_600_000_000
+        let end = Timestamp.floorDivMod(Int64(Date().timeIntervalSince1970 * 1_000_000), hour).0 * hour
         _ = try StoreGenerator.generate(data: path, rows: 250_000, tenants: 5, days: days, seed: 7,
-                                        start: today - Int64(days) * Timestamp.microsPerDay, csv: nil,
+                                        start: end - Int64(days) * Timestamp.microsPerDay, csv: nil,
                                         threads: ProcessInfo.processInfo.activeProcessorCount) { _ in }
     }
 }

@@ -9,7 +9,7 @@ struct Tally: ParsableCommand {
         abstract: "Tally: a columnar analytics store for contact-center data.",
         subcommands: [ReplCommand.self, QueryCommand.self, DemoCommand.self, ServeCommand.self, TokenCommand.self, GenerateCommand.self,
                       LoadCommand.self, CheckCommand.self, StorageBenchCommand.self, QueryBenchCommand.self, TortureCommand.self,
-                      TortureWriterCommand.self]
+                      TortureWriterCommand.self, ReportCommand.self]
     )
 
     /// Adds the Analytics functions to the shared registry before any command builds a session.

@@ -48,7 +48,7 @@ import TallyQuery
         #expect(error([RunArgument(name: "min_calls", value: "1"), RunArgument(name: "min_calls", value: "2")]) == NamedQueryError("parameter min_calls is given twice"))
         #expect(error([RunArgument(value: "2025-01-01"), RunArgument(value: "1"), RunArgument(value: "x"), RunArgument(value: "y")])
             == NamedQueryError("performance/agents takes 3 parameter(s), more values were given"))
-        #expect(throws: NamedQueryError("no named query performance/agent", hint: "did you mean performance/agents?")) { try library.find("performance/agent") }
+        #expect(throws: NamedQueryError("no named query performance/agent", hint: "did you mean performance/agents?", kind: .notFound)) { try library.find("performance/agent") }
     }
 
     @Test func headersAreValidated() throws {
@@ -63,10 +63,11 @@ import TallyQuery
         #expect(parse("-- param: n INTEGER = x\nSELECT 1")?.message == "q.sql:1: the default of n is not valid: 'x' is not an integer")
         #expect(parse("-- param: n INTEGER\n-- param: N BIGINT\nSELECT 1")?.message == "q.sql:2: parameter N is declared twice")
         #expect(parse("-- param: n INTEGER = 1 extra\nSELECT 1")?.message == "q.sql:1: unexpected `extra` after parameter n")
+        #expect(parse("-- param: n NUMBERISH\nSELECT 1")?.kind == .invalidFile)
         #expect(parse("SELECT 1; SELECT 2")?.message == "q.sql: a named query holds exactly one statement, this file has 2")
         // A `$name` nobody declared is caught when the query is run.
         let undeclared = try NamedQuery.parse("-- param: days INTEGER = 1\nSELECT $dayz", path: "q.sql", defaultName: "q")
-        #expect(throws: NamedQueryError("q.sql: the query uses $dayz but declares no parameter dayz", hint: "did you mean $days?")) { try undeclared.bind([]) }
+        #expect(throws: NamedQueryError("q.sql: the query uses $dayz but declares no parameter dayz", hint: "did you mean $days?", kind: .invalidFile)) { try undeclared.bind([]) }
     }
 
     @Test func dollarsInStringsAndCommentsAreNotParameters() throws {

@@ -106,27 +106,38 @@ import TallyStorage
 
 @Suite struct NamedQueryTests {
     @Test func headerParametersBindAsValues() throws {
-        let q = try NamedQuery.parse(name: "k", text: """
+        let q = try NamedQuery.parse("""
             -- A query
             -- param: sector VARCHAR = 'it''s'
             -- param: n INTEGER = 5
             -- param: since TIMESTAMP
             -- param: span INTERVAL = '1 day'
             SELECT '$sector' AS literal, "$n" AS quoted, $sector, $2, $since + $span -- $nothing
-            """)
+            """, path: "/lib/k.sql", defaultName: "k")
         #expect(q.parameters.map(\.name) == ["sector", "n", "since", "span"])
-        let (sql, values) = try q.bind(.object([("since", .string("2025-01-02"))]))
-        #expect(values == [.string("it's"), .int(5), .timestamp(Timestamp.parse("2025-01-02")!)])
-        #expect(sql.hasSuffix(#"SELECT '$sector' AS literal, "$n" AS quoted, $1, $2, $3 + INTERVAL '1 day' -- $nothing"#), "\(sql)")
-        #expect(throws: ProtocolError.self) { try q.bind(nil) }
-        #expect(throws: ProtocolError.self) { try NamedQuery.parse(name: "k", text: "-- param: x FANCY\nSELECT 1") }
-        #expect(throws: ProtocolError.self) { try NamedQuery.parse(name: "k", text: "SELECT $missing").bind(nil) }
+        let (sql, values) = try q.bind(json: .object([("since", .string("2025-01-02")), ("n", .double(7))]))
+        #expect(values == [.string("it's"), .int(7), .timestamp(Timestamp.parse("2025-01-02")!), .null])
+        let collapsed = sql.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        #expect(collapsed.hasSuffix(#"SELECT '$sector' AS literal, "$n" AS quoted, $1 , $2, $3 + INTERVAL '1 day' -- $nothing"#), "\(sql)")
+        // Errors carry the protocol's stable codes; file paths stay out of them.
+        do { _ = try q.bind(json: nil); Issue.record("missing parameter accepted") } catch { #expect(error.code == "invalid_parameter" && error.message.contains("since")) }
+        #expect(throws: ProtocolError.self) { try q.bind(json: .object([("n", .array([]))])) }
+        do {
+            _ = try NamedQuery.parse("-- param: x FANCY\nSELECT 1", path: "/lib/k.sql", defaultName: "k")
+            Issue.record("unknown type accepted")
+        } catch {
+            let p = ProtocolError(error, library: "/lib")
+            #expect(p.code == "invalid_query_file" && p.message.hasPrefix("k.sql:1:") && !p.message.contains("/lib"), "\(p)")
+        }
+        let missing = try NamedQuery.parse("SELECT $missing", path: "/lib/k.sql", defaultName: "k")
+        do { _ = try missing.bind(json: nil); Issue.record("undeclared parameter accepted") } catch { #expect(error.code == "invalid_query_file") }
     }
 }
 
 @Suite struct CacheAndLimiterTests {
     @Test func onlyDeterministicStatementsAreCacheable() {
         #expect(ResultCache.isDeterministic("SELECT count(*) FROM calls WHERE at > TIMESTAMP '2025-01-01'"))
+        #expect(!ResultCache.isDeterministic("SELECT rows FROM tally_tables"))
         for q in ["SELECT now()", "SELECT * FROM t WHERE at > NOW() - INTERVAL '1 day'", "SELECT current_date", "SELECT random()"] {
             #expect(!ResultCache.isDeterministic(q), "\(q)")
         }

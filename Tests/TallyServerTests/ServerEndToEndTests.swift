@@ -409,6 +409,8 @@ func seedAcme(_ catalog: Catalog) throws {
         defer { Task { await c2.close() } }
         let c3 = try await s.client()
         defer { Task { await c3.close() } }
+        // An answer shows that the server has counted c3 (it registers a connection on its own task).
+        #expect(try await c3.request("PING").isOK)
         let c4 = try await LineClient.connect(port: s.port)
         defer { Task { await c4.close() } }
         let refused = try await c4.receive()

@@ -93,12 +93,14 @@ public struct TenantTables: TableProvider {
     public init(_ store: TenantStore) { self.store = store }
 
     public func schema(of table: String) -> TableSchema? {
+        if let s = SystemTables.schema(table) { return s }
         guard store.hasTable(table) else { return nil }
         return try? store.table(table).schema
     }
 
     public func snapshots(of table: String) throws -> [(tenant: String, snapshot: TableSnapshot)] {
-        [(store.id, try store.table(table).snapshot())]
+        if let s = SystemTables.snapshot(table, of: store) { return [(store.id, s)] }
+        return [(store.id, try store.table(table).snapshot())]
     }
 
     public func tableNames() -> [String] { store.tableNames() }
@@ -111,6 +113,7 @@ public struct AllTenantTables: TableProvider {
     public init(_ catalog: Catalog) { self.catalog = catalog }
 
     public func schema(of table: String) -> TableSchema? {
+        if let s = SystemTables.schema(table) { return s }
         for t in catalog.tenants {
             if let s = try? catalog.tenant(t), s.hasTable(table), let tb = try? s.table(table) { return tb.schema }
         }
@@ -120,6 +123,7 @@ public struct AllTenantTables: TableProvider {
     public func snapshots(of table: String) throws -> [(tenant: String, snapshot: TableSnapshot)] {
         try catalog.tenants.compactMap { t in
             let s = try catalog.tenant(t)
+            if let sys = SystemTables.snapshot(table, of: s) { return (t, sys) }
             return s.hasTable(table) ? (t, try s.table(table).snapshot()) : nil
         }
     }

@@ -163,6 +163,9 @@ public final class Session: Sendable {
         case .createTable(let ct):
             let t = try tenantStore(for: "CREATE TABLE")
             let schema = try ct.tableSchema()
+            if SystemTables.names.contains(schema.name.lowercased()) {
+                throw SQLError(.init(rawValue: "table_exists"), "\(schema.name.lowercased()) is a system table of Tally; choose another name", at: ct.name.range)
+            }
             if t.hasTable(schema.name) {
                 if ct.ifNotExists { return StatementResult(message: "CREATE TABLE (already exists)") }
                 throw SQLError(.init(rawValue: "table_exists"), "table \"\(schema.name)\" already exists", at: ct.name.range)

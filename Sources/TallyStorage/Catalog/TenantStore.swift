@@ -17,6 +17,9 @@ public final class TenantStore: Sendable {
         self.options = options
     }
 
+    /// The decoded-block cache this tenant's tables read through (shared by every tenant of the catalog).
+    public var blockCache: BlockCache { cache }
+
     /// Names of the tenant's tables (lowercase), sorted.
     public func tableNames() -> [String] {
         ((try? FileIO.list(directory)) ?? []).filter { FileIO.exists(directory + "/" + $0 + "/schema") }

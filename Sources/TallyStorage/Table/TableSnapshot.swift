@@ -1,3 +1,8 @@
+import Synchronization
+
+/// Versions of in-memory snapshots: far above any table's own, and never the same twice.
+private let inMemoryVersions = Atomic<UInt64>(1 << 62)
+
 /// A consistent, immutable view of a table for one query: its segments and the durable buffered
 /// rows at the moment it was taken. Writers never change a snapshot; readers never block writers.
 public final class TableSnapshot: Sendable {
@@ -13,6 +18,12 @@ public final class TableSnapshot: Sendable {
         self.segments = segments
         self.buffer = buffer
         self.version = version
+    }
+
+    /// A snapshot of rows computed in memory (system tables such as `tally_tables`): no segments,
+    /// and a version that never repeats, so that nothing caches an answer built on it.
+    public static func inMemory(schema: TableSchema, rows: RowBatch) -> TableSnapshot {
+        TableSnapshot(schema: schema, segments: [], buffer: rows.count > 0 ? [rows] : [], version: inMemoryVersions.add(1, ordering: .relaxed).newValue)
     }
 
     /// Rows in segments plus the buffer.

@@ -1,5 +1,5 @@
 import Foundation
-import TallyQuery
+
 
 /// A saved query from the queries folder: `queries/<folder>/<name>.sql`, whose leading comment
 /// block declares its name, description and parameters:
@@ -22,6 +22,7 @@ public struct NamedQuery: Sendable, Equatable {
 
         init?(sqlName: String) {
             if sqlName.lowercased() == "interval" { self = .interval; return }
+            if sqlName.lowercased() == "date" { self = .timestamp; return }
             switch DataType(sqlName: sqlName) {
             case .bool?: self = .boolean
             case .int32?: self = .integer
@@ -49,6 +50,14 @@ public struct NamedQuery: Sendable, Equatable {
 
         /// True when a value must be passed.
         public var isRequired: Bool { defaultValue == nil && !defaultIsNull }
+
+        public init(name: String, type: ParameterType, defaultValue: String?, defaultIsNull: Bool, description: String?) {
+            self.name = name
+            self.type = type
+            self.defaultValue = defaultValue
+            self.defaultIsNull = defaultIsNull
+            self.description = description
+        }
     }
 
     /// The name used by `\run`: the `-- name:` line, or the path under the queries folder without `.sql`.
@@ -63,6 +72,14 @@ public struct NamedQuery: Sendable, Equatable {
 
     /// Reads the header of `text`. `defaultName` is used when there is no `-- name:` line.
     public static func parse(_ text: String, path: String, defaultName: String) throws(NamedQueryError) -> NamedQuery {
+        do { return try parseHeader(text, path: path, defaultName: defaultName) } catch {
+            var e = error
+            e.kind = .invalidFile
+            throw e
+        }
+    }
+
+    static func parseHeader(_ text: String, path: String, defaultName: String) throws(NamedQueryError) -> NamedQuery {
         var q = NamedQuery(name: defaultName, description: nil, parameters: [], text: text, path: path)
         for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingWhitespace()
@@ -247,7 +264,7 @@ public struct NamedQuery: Sendable, Equatable {
                     index = k
                 } else {
                     let hint = NameSuggestion.closest(to: word, in: parameters.map(\.name)).map { "did you mean $\($0)?" }
-                    throw NamedQueryError("\(path): the query uses $\(word) but declares no parameter \(word)", hint: hint)
+                    throw NamedQueryError("\(path): the query uses $\(word) but declares no parameter \(word)", hint: hint, kind: .invalidFile)
                 }
                 var replacement: [UInt8]
                 if let lit = literals[index] {
@@ -301,12 +318,24 @@ extension NamedQuery.ParameterType {
 
 /// Why a named query cannot be read or run.
 public struct NamedQueryError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong, so that the server can answer with a stable error code.
+    public enum Kind: Sendable, Equatable {
+        /// The file's header or body is wrong.
+        case invalidFile
+        /// A value given for a parameter is wrong, missing, or names no parameter.
+        case invalidArgument
+        /// There is no such query (or no queries folder).
+        case notFound
+    }
+
     public var message: String
     public var hint: String?
+    public var kind: Kind
 
-    public init(_ message: String, hint: String? = nil) {
+    public init(_ message: String, hint: String? = nil, kind: Kind = .invalidArgument) {
         self.message = message
         self.hint = hint
+        self.kind = kind
     }
 
     public var description: String { "error: \(message)" + (hint.map { "\nhint: \($0)" } ?? "") }
@@ -344,7 +373,7 @@ public struct NamedQueryLibrary: Sendable {
     public func load() -> (queries: [NamedQuery], errors: [NamedQueryError]) {
         var queries: [NamedQuery] = [], errors: [NamedQueryError] = []
         for rel in files() {
-            do { queries.append(try read(rel)) } catch { errors.append(error as? NamedQueryError ?? NamedQueryError("\(error)")) }
+            do { queries.append(try read(rel)) } catch { errors.append(error as? NamedQueryError ?? NamedQueryError("\(error)", kind: .invalidFile)) }
         }
         return (queries.sorted { $0.name < $1.name }, errors)
     }
@@ -361,13 +390,35 @@ public struct NamedQueryLibrary: Sendable {
     /// The query named `name` (its header name or its path).
     public func find(_ name: String) throws(NamedQueryError) -> NamedQuery {
         guard directory != nil else {
-            throw NamedQueryError("no queries folder", hint: "pass --queries DIR, or start tally where ./queries exists")
+            throw NamedQueryError("no queries folder", hint: "pass --queries DIR, or start tally where ./queries exists", kind: .notFound)
         }
         let wanted = name.hasSuffix(".sql") ? String(name.dropLast(4)) : name
         let (all, errors) = load()
         if let q = all.first(where: { $0.name == wanted }) ?? all.first(where: { $0.path.hasSuffix("/" + wanted + ".sql") }) { return q }
         if let e = errors.first(where: { $0.message.contains("/" + wanted + ".sql") }) { throw e }
         let hint = NameSuggestion.closest(to: wanted, in: all.map(\.name)).map { "did you mean \($0)?" } ?? "\\queries lists them"
-        throw NamedQueryError("no named query \(wanted)", hint: hint)
+        throw NamedQueryError("no named query \(wanted)", hint: hint, kind: .notFound)
+    }
+}
+
+/// One argument of a named query run (REPL `\run`, server `RUN`): `name=value`, or a bare value taken in declaration order.
+public struct RunArgument: Sendable, Equatable {
+    public var name: String?
+    public var value: String
+
+    public init(name: String? = nil, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+
+extension StringProtocol {
+    /// The text without leading and trailing blanks (spaces, tabs, newlines).
+    fileprivate func trimmingWhitespace() -> Substring {
+        let s = self[...]
+        guard let first = s.firstIndex(where: { !$0.isWhitespace }) else { return Substring() }
+        let last = s.lastIndex(where: { !$0.isWhitespace })!
+        return Substring(s[first...last])
     }
 }
