@@ -342,7 +342,7 @@ class Bench:
         (self.work / "result.json").write_text(json.dumps(result, indent=1, default=str))
         import report
         md = report.markdown(result)
-        chart = report.chart(result, ROOT / "benchmarks/charts")
+        chart = report.chart(result, self.work if a.no_record else ROOT / "benchmarks/charts")
         md += f"\nChart: `benchmarks/charts/{chart.name}`\n"
         if not a.no_record:
             with open(ROOT / "benchmarks/RESULTS.md", "a") as f:
