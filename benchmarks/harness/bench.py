@@ -160,7 +160,7 @@ class Bench:
         rows = {}
         for line in out.splitlines():
             parts = line.split()
-            if len(parts) >= 3 and parts[2] == "rows" and parts[1].isdigit():
+            if len(parts) >= 3 and parts[2] == "rows" and parts[1].isdigit() and parts[0] != "generated":
                 rows[parts[0]] = int(parts[1])
         self.state.update({"generated": True, "generate_seconds": secs, "rows": rows, "generate_summary": out.splitlines()[-len(rows) - 1:] if rows else []})
         for k in ("peers_loaded_all",):
@@ -216,11 +216,15 @@ class Bench:
         rows = con.execute(f"SELECT count(*) FROM read_csv('{part}', header = true, all_varchar = true)").fetchone()[0]
         dest = self.work / "bulk-store"
         shutil.rmtree(dest, ignore_errors=True)
+        import resource
+        cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         run([TALLY, "load", "--data", dest, "--tenant", largest, "--table", "agent_metrics", "--tenant-column", "client_id", part],
             capture_output=True)
         secs = time.perf_counter() - t0
-        self.state["tally_bulk"] = {"rows": rows, "seconds": secs, "bytes": part.stat().st_size}
+        cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime)
+        self.state["tally_bulk"] = {"rows": rows, "seconds": secs, "cpu_seconds": cpu, "bytes": part.stat().st_size}
         self.save_state()
         shutil.rmtree(dest, ignore_errors=True)
         part.unlink()

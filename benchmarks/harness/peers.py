@@ -3,9 +3,16 @@
 Each peer runs in its own process (`bench.py peer …`), so its open time and RSS are its own."""
 import json
 import os
+import resource
 import time
 
 from schema import tables, duckdb_ddl, clickhouse_ddl
+
+
+def cpu_seconds():
+    """CPU time of this process so far (user + system), so load rates can be read apart from machine load."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 
 def rss_mib(field="VmRSS"):
@@ -40,14 +47,14 @@ class DuckDB:
             cols = {"client_id": "VARCHAR"} | {c: t for c, t, _ in spec["columns"]}
             colspec = "{" + ", ".join(f"'{c}': '{t}'" for c, t in cols.items()) + "}"
             order = "client_id" + (f', "{spec["time"]}"' if spec["time"] else "")
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), cpu_seconds()
             self.con.execute(f"DROP TABLE IF EXISTS {table}")
             self.con.execute(duckdb_ddl(table, spec))
             self.con.execute(f"INSERT INTO {table} SELECT * FROM read_csv('{path}', header = true, columns = {colspec}, "
                              f"timestampformat = '%Y-%m-%d %H:%M:%S') ORDER BY {order}")
             self.con.execute("CHECKPOINT")
             rows = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            out[table] = (rows, time.perf_counter() - t0)
+            out[table] = (rows, time.perf_counter() - t0, cpu_seconds() - c0)
         return out
 
     def bytes_of(self, table):
@@ -96,7 +103,7 @@ class ChDB:
             path = os.path.join(csv_dir, table + ".csv")
             if not os.path.exists(path):
                 continue
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), cpu_seconds()
             self.q(f"DROP TABLE IF EXISTS bench.{table} SYNC")
             self.q(clickhouse_ddl("bench." + table, spec))
             structure = ", ".join(["client_id String"] + [f'"{c}" {ch}' for c, ch in
@@ -106,7 +113,7 @@ class ChDB:
                    f"SETTINGS input_format_csv_empty_as_default = 1, date_time_input_format = 'best_effort'")
             self.q(f"OPTIMIZE TABLE bench.{table} FINAL")
             rows = int(str(self.q(f"SELECT count() FROM bench.{table}")).strip())
-            out[table] = (rows, time.perf_counter() - t0)
+            out[table] = (rows, time.perf_counter() - t0, cpu_seconds() - c0)
         return out
 
     def bytes_of(self, table):
@@ -149,7 +156,7 @@ def peer_main(args):
     rss_open = rss_mib()
     if action == "load":
         loads = e.load(args[3])
-        res = {"loads": {t: {"rows": r, "seconds": s} for t, (r, s) in loads.items()},
+        res = {"loads": {t: {"rows": r, "seconds": s, "cpu_seconds": c} for t, (r, s, c) in loads.items()},
                "agent_metrics_bytes": e.bytes_of("agent_metrics")}
         with open(args[4], "w") as f:
             json.dump(res, f)

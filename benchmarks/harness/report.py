@@ -33,6 +33,17 @@ def fmt(x):
     return f"{x:.2f}"
 
 
+def rate(rows, seconds):
+    """Rows per second, in M or k."""
+    r = rows / max(seconds, 1e-9)
+    return f"{r / 1e6:.2f} M rows/s" if r >= 1e6 else f"{r / 1e3:.0f} k rows/s"
+
+
+def cpu_note(x):
+    c = x.get("cpu_seconds")
+    return f" ({rate(x['rows'], c)} of CPU time, {c:.1f} CPU-s)" if c else ""
+
+
 def mib(x):
     return f"{x:.1f} MiB" if x is not None else "–"
 
@@ -84,21 +95,21 @@ def markdown(r):
         for c, x in conc.items():
             lines.append(f"| {c} | {x['answers_per_s']:,.0f} | {fmt(x['p50_ms'])} | {fmt(x['p90_ms'])} | {fmt(x['p99_ms'])} | {fmt(x['max_ms'])} | {x['errors']} |")
         lines.append("")
-    rows = st.get("rows", {})
+    rows = {k: v for k, v in st.get("rows", {}).items() if k != "generated"}
     am = rows.get("agent_metrics", n)
     fig = [("generate + load (Tally, all tables, from the generator)",
-            f"{sum(rows.values()):,} rows in {st.get('generate_seconds', 0):.1f} s = {sum(rows.values()) / max(st.get('generate_seconds', 1), 1e-9) / 1e6:.2f} M rows/s" if rows else "–")]
+            f"{sum(rows.values()):,} rows in {st.get('generate_seconds', 0):.1f} s = {rate(sum(rows.values()), st.get('generate_seconds', 1))}" if rows else "–")]
     tb = st.get("tally_bulk")
     if tb:
-        fig.append(("bulk load from CSV, agent_metrics (Tally `tally load`, largest tenant)", f"{tb['rows']:,} rows in {tb['seconds']:.1f} s = {tb['rows'] / tb['seconds'] / 1e6:.2f} M rows/s"))
+        fig.append(("bulk load from CSV, agent_metrics (Tally `tally load`, largest tenant)", f"{tb['rows']:,} rows in {tb['seconds']:.1f} s = {rate(tb['rows'], tb['seconds'])}{cpu_note(tb)}"))
     for e in ("duckdb", "chdb"):
         ld = st.get("load_" + e)
         if ld:
             a = ld["loads"].get("agent_metrics")
             total_rows = sum(x["rows"] for x in ld["loads"].values())
             total_s = sum(x["seconds"] for x in ld["loads"].values())
-            fig.append((f"bulk load from CSV ({e}), agent_metrics sorted", f"{a['rows']:,} rows in {a['seconds']:.1f} s = {a['rows'] / a['seconds'] / 1e6:.2f} M rows/s"))
-            fig.append((f"bulk load from CSV ({e}), all tables", f"{total_rows:,} rows in {total_s:.1f} s = {total_rows / total_s / 1e6:.2f} M rows/s"))
+            fig.append((f"bulk load from CSV ({e}), agent_metrics sorted", f"{a['rows']:,} rows in {a['seconds']:.1f} s = {rate(a['rows'], a['seconds'])}{cpu_note(a)}"))
+            fig.append((f"bulk load from CSV ({e}), all tables", f"{total_rows:,} rows in {total_s:.1f} s = {rate(total_rows, total_s)}"))
     ing = r.get("ingest") or {}
     for k, x in ing.items():
         c, p = k.split("x")
@@ -142,8 +153,9 @@ def goals(r, pq, conc, tb, ing, am):
         p = conc["200"]["p99_ms"]
         out.append(f"- p99 < 100 ms with 200 connections: {verdict(p < 100, f'{p:.0f} ms, ×{p / 100:.1f}')}")
     if tb:
-        rate = tb["rows"] / tb["seconds"]
-        out.append(f"- ≥ 1 M rows/s bulk load: {verdict(rate >= 1e6, f'{rate / 1e6:.2f} M rows/s, ×{1e6 / rate:.1f} short')}")
+        wall = tb["rows"] / tb["seconds"]
+        out.append(f"- ≥ 1 M rows/s bulk load: {verdict(wall >= 1e6, f'{wall / 1e3:.0f} k rows/s, ×{1e6 / wall:.1f} short')}"
+                   + (f"; per CPU-second {tb['rows'] / tb['cpu_seconds'] / 1e3:.0f} k rows" if tb.get("cpu_seconds") else ""))
     if ing:
         best = max(x["rows_per_s"] for x in ing.values())
         out.append(f"- ≥ 200 k rows/s durable WRITE ingest: {verdict(best >= 2e5, f'{best / 1e3:.0f} k rows/s, ×{2e5 / max(best, 1):.1f} short')}")
