@@ -43,16 +43,16 @@ struct Mix {
 func chunks() -> [(String, DataType, AlignedChunk)] {
     var r = Mix(s: 42)
     let n = rowsPerChunk
-    let plain = ColumnBuilder.fromIntegers(.int32, (0..<n).map { _ in Int64(Int32(truncatingIfNeeded: r.next())) })
-    let packed = ColumnBuilder.fromIntegers(.int32, (0..<n).map { _ in Int64(r.next() % 1000) })
+    let plain = ColumnData.fromIntegers(.int32, (0..<n).map { _ in Int64(Int32(truncatingIfNeeded: r.next())) })
+    let packed = ColumnData.fromIntegers(.int32, (0..<n).map { _ in Int64(r.next() % 1000) })
     var t: Int64 = 1_735_689_600_000_000
-    let delta = ColumnBuilder.fromIntegers(.timestamp, (0..<n).map { _ in t += Int64(r.next() % 120) * 1_000_000; return t })
-    let runs = ColumnBuilder.fromIntegers(.int32, (0..<n).map { Int64($0 / 4096) })
+    let delta = ColumnData.fromIntegers(.timestamp, (0..<n).map { _ in t += Int64(r.next() % 120) * 1_000_000; return t })
+    let runs = ColumnData.fromIntegers(.int32, (0..<n).map { Int64($0 / 4096) })
     let words = ["retail", "banking", "telecom", "healthcare", "travel", "insurance", "utilities", "government", "education", "logistics", "media", "energy"]
     var sb = ColumnBuilder(.string, capacity: n)
     for _ in 0..<n { sb.append(string: words[Int(r.next() % 12)]) }
-    let decimal = ColumnBuilder.fromDoubles((0..<n).map { _ in Double(r.next() % 100_000) / 100 })
-    let sparse = ColumnBuilder.fromIntegers(.int32, (0..<n).map { _ in Int64(r.next() % 50) }, valid: (0..<n).map { _ in r.next() % 10 != 0 })
+    let decimal = ColumnData.fromDoubles((0..<n).map { _ in Double(r.next() % 100_000) / 100 })
+    let sparse = ColumnData.fromIntegers(.int32, (0..<n).map { _ in Int64(r.next() % 50) }, valid: (0..<n).map { _ in r.next() % 10 != 0 })
     return [("plain int32", .int32, AlignedChunk(plain)),
             ("frame-of-reference bit-packed int32", .int32, AlignedChunk(packed)),
             ("delta timestamps", .timestamp, AlignedChunk(delta)),
@@ -89,8 +89,8 @@ final class OperatorTable: @unchecked Sendable { // immutable after init; the di
                     v.append(Int64(r.next() % 1000))
                     ts.append(1_735_689_600_000_000 + Int64(done + i) * 1_000_000)
                 }
-                try emit(RowBatch(columns: [ColumnBuilder.fromIntegers(.int64, k), g.finish(), ColumnBuilder.fromIntegers(.int32, v),
-                                            ColumnBuilder.fromIntegers(.timestamp, ts)]))
+                try emit(RowBatch(columns: [ColumnData.fromIntegers(.int64, k), g.finish(), ColumnData.fromIntegers(.int32, v),
+                                            ColumnData.fromIntegers(.timestamp, ts)]))
                 done += m
             }
         }
