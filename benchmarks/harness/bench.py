@@ -290,6 +290,7 @@ class Bench:
                                      check=True, capture_output=True, text=True).stdout
                 res[str(c)] = json.loads(out.strip().splitlines()[-1])
                 log(f"{c} connections: {res[str(c)]}")
+            self.server_rss = proc_rss(proc.pid)
         finally:
             stop(proc)
         return res
@@ -341,7 +342,7 @@ class Bench:
         result = {
             "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"), "scale": self.n, "largest": largest, "mid": mid, "end": end,
             "versions": versions(a.engines), "state": self.state, "times": times, "spec": spec, "skipped_library": skipped,
-            "concurrency": conc, "ingest": ingest, "tally_store_bytes": store_bytes, "tally_agent_metrics_bytes": am_bytes,
+            "concurrency": conc, "server_rss_mib": getattr(self, "server_rss", None), "ingest": ingest, "tally_store_bytes": store_bytes, "tally_agent_metrics_bytes": am_bytes,
             "work": str(self.work), "load": {p: self.sampler.summary(p) for p in sorted({s[0] for s in self.sampler.samples})},
             "load_all": self.sampler.summary(), "wall_seconds": time.perf_counter() - t_start, "command": " ".join(sys.argv[1:]),
         }
@@ -365,6 +366,18 @@ def versions(engines):
         if e in ENGINES:
             v[e] = ENGINES[e].version()
     return v
+
+
+def proc_rss(pid):
+    """{"rss": current, "peak": VmHWM} of a process in MiB."""
+    out = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                out["rss"] = int(line.split()[1]) / 1024
+            elif line.startswith("VmHWM:"):
+                out["peak"] = int(line.split()[1]) / 1024
+    return out
 
 
 def free_port():

@@ -124,6 +124,9 @@ def markdown(r):
         t = r["times"][e]
         fig.append((f"open time / RSS after open / peak RSS ({e})",
                     f"{t['open_s'] * 1000:.1f} ms / {mib(t['rss_after_open_mib'])} (process before open {mib(t['rss_before_open_mib'])}) / {mib(t['rss_peak_mib'])}"))
+    srv = r.get("server_rss_mib")
+    if srv:
+        fig.append(("`tally serve` RSS after the concurrency runs / peak", f"{mib(srv.get('rss'))} / {mib(srv.get('peak'))}"))
     lines += ["| figure | value |", "|---|---|"] + [f"| {a} | {b} |" for a, b in fig]
     lines.append("")
     lines += goals(r, pq, conc, tb, ing, am)
@@ -198,7 +201,7 @@ def chart(r, outdir):
     fig.tight_layout()
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    path = outdir / f"latency-{r['scale'] // 1_000_000}M-{r['date'][:10]}.png"
+    path = outdir / f"latency-{r['scale'] // 1_000_000}M-{r['date'][:10]}-{r['date'][11:13]}{r['date'][14:16]}.png"
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
