@@ -7,6 +7,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tally", targets: ["tally"]),
+        // For benchmarks/micro (a separate package), which measures the engine's kernels.
+        .library(name: "TallyEngine", targets: ["TallyStorage", "TallyQuery"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -14,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .systemLibrary(
@@ -62,11 +65,20 @@ let package = Package(
             name: "TallyREPL",
             dependencies: ["TallyQuery", "CEditLine"]
         ),
+        .target(
+            name: "TallyBench",
+            dependencies: [
+                "TallyServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         .executableTarget(
             name: "tally",
             dependencies: [
                 "TallyStorage", "TallyQuery", "TallyAnalytics", "TallyGen", "TallyServer", "CEditLine",
-                "TallyREPL",
+                "TallyREPL", "TallyBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -77,6 +89,7 @@ let package = Package(
                                                              .product(name: "NIOCore", package: "swift-nio"),
                                                              .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "TallyAnalyticsTests", dependencies: ["TallyAnalytics", "TallyQuery", "TallyStorage", "TallyGen"]),
+        .testTarget(name: "TallyBenchTests", dependencies: ["TallyBench", "TallyServer", "TallyQuery", "TallyStorage"]),
         .testTarget(name: "TallyCLITests", dependencies: ["TallyQuery", "TallyStorage", "TallyREPL"], exclude: ["Fixtures"]),
     ]
 )

@@ -16,6 +16,10 @@ struct QueryBenchCommand: ParsableCommand {
     var runs: Int = 10
     @Flag(name: .long, help: "Print each query's first rows.")
     var show = false
+    @Option(name: .long, help: "JSON file of queries to time instead of the ten shapes: [{\"name\": …, \"tenant\": … or null for all tenants, \"sql\": …}].")
+    var spec: String?
+    @Option(name: .customLong("json-out"), help: "Also write every timing (ms), open time and RSS to this JSON file.")
+    var jsonOut: String?
 
     /// One benchmark query: its name, the scope it runs in, and its SQL.
     struct Shape {
@@ -72,8 +76,29 @@ struct QueryBenchCommand: ParsableCommand {
         ]
     }
 
+    /// The queries of a spec file.
+    static func readSpec(_ path: String) throws -> [Shape] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read the spec file \(path)") }
+        guard let items = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
+            throw ValidationError("\(path): expected a JSON array of {\"name\", \"tenant\", \"sql\"} objects")
+        }
+        return try items.enumerated().map { i, o in
+            guard let name = o["name"] as? String, let sql = o["sql"] as? String else {
+                throw ValidationError("\(path): item \(i) needs a string \"name\" and a string \"sql\"")
+            }
+            if let t = o["tenant"] as? String { return Shape(name: name, scope: .tenant(t), sql: sql) }
+            guard o["tenant"] == nil || o["tenant"] is NSNull else { throw ValidationError("\(path): item \(i) (\(name)): \"tenant\" must be a string or null") }
+            return Shape(name: name, scope: .allTenants, sql: sql)
+        }
+    }
+
     func run() throws {
+        let rssBefore = StorageBenchCommand.rssMiB()
+        let opened = Date()
         let catalog = try Catalog(root: data)
+        let openSeconds = Date().timeIntervalSince(opened)
+        let rssOpen = StorageBenchCommand.rssMiB()
+        if let spec { return try runSpec(try Self.readSpec(spec), catalog: catalog, open: (openSeconds, rssBefore, rssOpen)) }
         let admin = Session(catalog: catalog, scope: .allTenants)
         let sizes = try admin.execute("SELECT client_id, count(*) AS n, max(started_at) AS last FROM agent_metrics GROUP BY client_id ORDER BY n DESC, client_id").result!
         guard sizes.rowCount > 0 else { throw ValidationError("no agent_metrics rows in \(data)") }
@@ -95,6 +120,47 @@ struct QueryBenchCommand: ParsableCommand {
             print(String(format: "| %@ | %.2f | %.2f | %.2f | %d |", shape.name as NSString, median, p99, times[0], first.result?.rowCount ?? 0))
             if show, let r = first.result { print(ResultFormatter.table(r, maxRows: 5)) }
         }
+    }
+}
+
+extension QueryBenchCommand {
+    /// Times each query of a spec (one warm-up run, then `runs` timed runs); a query that fails is
+    /// reported with its error and the rest still run, so one unsupported query does not sink a run.
+    func runSpec(_ shapes: [Shape], catalog: Catalog, open: (seconds: Double, rssBefore: Double, rssOpen: Double)) throws {
+        print(String(format: "opened in %.3f s; RSS %.1f MiB after open (%.1f before)", open.seconds, open.rssOpen, open.rssBefore))
+        print("| query | median ms | p99 ms | min ms | rows |")
+        print("|---|---:|---:|---:|---:|")
+        var results: [[String: Any]] = []
+        for shape in shapes {
+            let session = Session(catalog: catalog, scope: shape.scope)
+            do {
+                let first = try session.execute(shape.sql)
+                var times: [Double] = []
+                for _ in 0..<runs { times.append(try session.execute(shape.sql).elapsed * 1000) }
+                let sorted = times.sorted()
+                let p99 = sorted[min(sorted.count - 1, Int((Double(sorted.count) * 0.99).rounded(.up)) - 1)]
+                print(String(format: "| %@ | %.2f | %.2f | %.2f | %d |", shape.name as NSString, sorted[sorted.count / 2], p99, sorted[0], first.result?.rowCount ?? 0))
+                results.append(["name": shape.name, "ms": times, "rows": first.result?.rowCount ?? 0])
+            } catch {
+                print("| \(shape.name) | error: \(String(describing: error).prefix(200)) | | | |")
+                results.append(["name": shape.name, "error": String(describing: error)])
+            }
+        }
+        let peak = Self.peakRSSMiB()
+        print(String(format: "peak RSS %.1f MiB", peak))
+        if let jsonOut {
+            let o: [String: Any] = ["open_s": open.seconds, "rss_before_open_mib": open.rssBefore, "rss_after_open_mib": open.rssOpen,
+                                    "rss_peak_mib": peak, "runs": runs, "queries": results]
+            let data = try JSONSerialization.data(withJSONObject: o, options: [.prettyPrinted, .sortedKeys])
+            guard FileManager.default.createFile(atPath: jsonOut, contents: data) else { throw ValidationError("cannot write \(jsonOut)") }
+        }
+    }
+
+    /// Peak resident set size of this process (VmHWM) in MiB.
+    static func peakRSSMiB() -> Double {
+        guard let s = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = s.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+        return (Double(line.split(separator: " ").dropFirst().first.map(String.init) ?? "0") ?? 0) / 1024
     }
 }
 

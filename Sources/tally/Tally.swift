@@ -8,7 +8,7 @@ struct Tally: ParsableCommand {
         commandName: "tally",
         abstract: "Tally: a columnar analytics store for contact-center data.",
         subcommands: [ReplCommand.self, QueryCommand.self, DemoCommand.self, ServeCommand.self, TokenCommand.self, GenerateCommand.self,
-                      LoadCommand.self, CheckCommand.self, StorageBenchCommand.self, QueryBenchCommand.self, TortureCommand.self,
+                      LoadCommand.self, CheckCommand.self, StorageBenchCommand.self, QueryBenchCommand.self, LoadBenchCommand.self, TortureCommand.self,
                       TortureWriterCommand.self, ReportCommand.self]
     )
 
