@@ -8,6 +8,7 @@ public enum Analytics {
         DomainAggregates.register(into: registry)
         ErlangFunctions.register(into: registry)
         TableFunctions.register(into: registry)
+        StaffingPlan.register(into: registry)
     }
 
     /// Adds the Analytics functions to `FunctionRegistry.shared` once, however often it is called;

@@ -36,7 +36,12 @@ public enum AnomalyDetector {
     /// (it flagged 2 % of pure noise in tests); the series-wide residual MAD is stable.
     /// When MAD is 0 the scale is 1.2533·mean absolute deviation, and never below `minScale`.
     /// Points whose slot has fewer than `minHistory` other values are not judged.
-    public static func madSeasonal(_ s: TimeSeries, season m: Int, threshold: Double, minScale: Double, minHistory: Int = 3) -> [Anomaly] {
+    /// `levelWindow` > 0 rescales the expected value by the local level: Σx / Σexpected over the
+    /// `levelWindow` points around (the point itself left out), so that a busy day does not make
+    /// every hour of it anomalous. `transform` ('none', 'sqrt' for counts, 'log' for skewed
+    /// positive metrics) is applied to value and expected before the residual is taken.
+    public static func madSeasonal(_ s: TimeSeries, season m: Int, threshold: Double, minScale: Double, minHistory: Int = 3,
+                                   levelWindow: Int = 0, transform: String = "none") -> [Anomaly] {
         let slotOffset = Int((s.start / s.step) % Int64(m))
         var slots = [[Int]](repeating: [], count: m)
         for i in s.values.indices where s.present[i] { slots[(i + slotOffset) % m].append(i) }
@@ -49,9 +54,26 @@ public enum AnomalyDetector {
                 expected[i] = median(&others)
             }
         }
+        if levelWindow > 0 {
+            let seasonal = expected
+            let half = levelWindow / 2
+            for i in s.values.indices where !seasonal[i].isNaN {
+                var sx = 0.0, se = 0.0
+                for j in max(0, i - half)...min(s.values.count - 1, i + half) where j != i && s.present[j] && !seasonal[j].isNaN {
+                    sx += s.values[j]; se += seasonal[j]
+                }
+                if se > 0 { expected[i] = seasonal[i] * sx / se }
+            }
+        }
+        let f: (Double) -> Double
+        switch transform {
+        case "sqrt": f = { $0 > 0 ? $0.squareRoot() : 0 }
+        case "log": f = { log(max($0, 0) + 1) }
+        default: f = { $0 }
+        }
         let judged = s.values.indices.filter { !expected[$0].isNaN }
         guard !judged.isEmpty else { return [] }
-        var residuals = judged.map { s.values[$0] - expected[$0] }
+        var residuals = judged.map { f(s.values[$0]) - f(expected[$0]) }
         let center = median(&residuals)
         var dev = residuals.map { abs($0 - center) }
         var scale = median(&dev) / 0.6745
@@ -60,7 +82,7 @@ public enum AnomalyDetector {
         guard scale > 0 else { return [] }
         var out: [Anomaly] = []
         for i in judged {
-            let score = (s.values[i] - expected[i] - center) / scale
+            let score = (f(s.values[i]) - f(expected[i]) - center) / scale
             if abs(score) > threshold {
                 out.append(Anomaly(index: i, value: s.values[i], expected: expected[i], score: score, severity: severity(score: score, threshold: threshold)))
             }

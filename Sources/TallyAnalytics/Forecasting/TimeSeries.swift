@@ -128,6 +128,15 @@ struct ArgumentReader {
         return i < call.positional.count ? call.positional[i] : nil
     }
 
+    /// A constant argument; a one-column subquery of at most one row counts as its value (NULL when empty).
+    func scalar(_ name: String) -> TableFunctionArgument? {
+        guard let a = raw(name) else { return nil }
+        if case .relation(let r) = a, r.columns.count == 1, r.rowCount <= 1 {
+            return .value(r.rowCount == 0 ? .null : r.data[0].value(at: 0), r.columns[0].type)
+        }
+        return a
+    }
+
     func relation(_ name: String) throws -> QueryResult {
         guard let a = raw(name) else { throw EvaluationError("argument \(name) is required: a (SELECT bucket, value …) subquery") }
         guard case .relation(let r) = a else { throw EvaluationError("argument \(name) must be a (SELECT …) subquery") }
@@ -135,14 +144,14 @@ struct ArgumentReader {
     }
 
     func int(_ name: String, default d: Int? = nil, range: ClosedRange<Int>) throws -> Int? {
-        guard let a = raw(name) else { return d }
+        guard let a = scalar(name) else { return d }
         guard case .value(let v, _) = a, case .int(let i) = v else { throw EvaluationError("argument \(name) must be an integer constant") }
         guard range.contains(Int(i)) else { throw EvaluationError("argument \(name) must be in \(range.lowerBound)…\(range.upperBound), got \(i)") }
         return Int(i)
     }
 
     func double(_ name: String, default d: Double) throws -> Double {
-        guard let a = raw(name) else { return d }
+        guard let a = scalar(name) else { return d }
         guard case .value(let v, _) = a else { throw EvaluationError("argument \(name) must be a number") }
         switch v {
         case .int(let i): return Double(i)
@@ -152,7 +161,7 @@ struct ArgumentReader {
     }
 
     func string(_ name: String, default d: String, allowed: [String]) throws -> String {
-        guard let a = raw(name) else { return d }
+        guard let a = scalar(name) else { return d }
         guard case .value(let v, _) = a, case .string(let s) = v else { throw EvaluationError("argument \(name) must be a string constant") }
         let l = s.lowercased()
         guard allowed.contains(l) else { throw EvaluationError("argument \(name) must be one of \(allowed.map { "'\($0)'" }.joined(separator: ", ")), got '\(s)'") }
@@ -160,7 +169,7 @@ struct ArgumentReader {
     }
 
     func interval(_ name: String) throws -> Int64? {
-        guard let a = raw(name) else { return nil }
+        guard let a = scalar(name) else { return nil }
         guard case .value(let v, _) = a else { throw EvaluationError("argument \(name) must be a constant") }
         switch v {
         case .int(let s) where s > 0: return s * 1_000_000

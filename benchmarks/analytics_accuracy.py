@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Forecast accuracy and anomaly precision/recall of Tally's analytics functions on generated data.
+
+Usage: [TOP=n] analytics_accuracy.py TALLY DATA_DIR TENANT [THRESHOLD]
+  DATA_DIR from `tally generate`; labels come from its injected_anomalies table; TOP=n keeps
+  tenants t01..tn for the anomaly figures. The queries are the ones README recommends.
+"""
+import csv, io, subprocess, sys
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+tally, data, tenant = sys.argv[1], sys.argv[2], sys.argv[3]
+
+def q(sql, scope=None):
+    args = [tally, "query", "--data", data, "--format", "csv"] + (scope or ["--tenant", tenant]) + [sql]
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    return list(csv.DictReader(io.StringIO(out)))
+
+def ts(s):
+    return datetime.strptime(s[:19], "%Y-%m-%d %H:%M:%S")
+
+# ---- forecast: hourly calls of one tenant, last full week held out ----
+last = ts(q("SELECT max(started_at) AS m FROM agent_metrics")[0]["m"])
+cut = (last.replace(hour=0, minute=0, second=0) + timedelta(days=1)) - timedelta(days=7)
+series = f"(SELECT time_bucket(INTERVAL '1 hour', started_at) AS b, count(*) AS calls FROM agent_metrics WHERE started_at < TIMESTAMP '{cut}' GROUP BY 1)"
+actual = {r["b"]: float(r["calls"]) for r in q(f"SELECT time_bucket(INTERVAL '1 hour', started_at) AS b, count(*) AS calls FROM agent_metrics WHERE started_at >= TIMESTAMP '{cut}' GROUP BY 1")}
+print(f"tenant {tenant}: held-out week from {cut}, {sum(actual.values()):.0f} calls")
+history = q(f"SELECT b, calls FROM {series} ORDER BY b")
+h = {r["b"]: float(r["calls"]) for r in history}
+start = ts(history[0]["b"]); hours = int((cut - start).total_seconds() // 3600)
+hvals = [h.get((start + timedelta(hours=i)).strftime("%Y-%m-%d %H:%M:%S"), 0.0) for i in range(hours)]
+def score(model):
+    rows = q(f"SELECT target_at, value, model FROM forecast({series}, horizon => 168, model => '{model}') ORDER BY target_at")
+    y = [actual.get(r["target_at"][:19], 0.0) for r in rows]
+    f = [float(r["value"]) for r in rows]
+    w = sum(abs(a - b) for a, b in zip(y, f)) / sum(y)
+    scale = sum(abs(hvals[t] - hvals[t - 168]) for t in range(168, len(hvals))) / (len(hvals) - 168)
+    mase = sum(abs(a - b) for a, b in zip(y, f)) / len(y) / scale
+    return w, mase, rows[0]["model"]
+for m in ["seasonal_naive", "holt_winters", "auto"]:
+    w, mase, chosen = score(m)
+    print(f"  forecast {m:15s} wMAPE {w*100:5.1f} %  MASE {mase:.2f}  (model {chosen})")
+
+# ---- anomalies: every tenant, against injected_anomalies ----
+ALL = ["--all-tenants"]
+import os
+top = int(os.environ.get("TOP", "0"))
+keep = (lambda c: int(c[1:]) <= top) if top else (lambda c: True)
+labels = [l for l in q("SELECT client_id, kind, start_at, end_at, agent_id, queue FROM injected_anomalies", ALL) if keep(l["client_id"])]
+threshold = sys.argv[4] if len(sys.argv) > 4 else "3.5"
+def detect(select, sign, extra):
+    rows = q(f"SELECT * FROM anomalies(({select}), threshold => {threshold}{extra}) WHERE score {'>' if sign > 0 else '<'} 0", ALL)
+    return [r for r in rows if keep(r["client_id"])]
+day = timedelta(days=1); hour = timedelta(hours=1)
+def overlaps(b, width, lab):
+    return ts(b) < ts(lab["end_at"]) and ts(b) + width > ts(lab["start_at"])
+results = {}
+vol = detect("SELECT client_id, time_bucket(INTERVAL '1 hour', started_at), count(*) FROM agent_metrics GROUP BY 1, 2", +1,
+             ", level_window => 24, transform => 'sqrt'")
+aht = detect("SELECT client_id, agent_id, time_bucket(INTERVAL '1 day', started_at), avg(handle_s) FROM agent_metrics "
+             "WHERE handle_s IS NOT NULL AND agent_id IS NOT NULL GROUP BY 1, 2, 3 HAVING count(*) >= 10", +1, ", season => 1, transform => 'log'")
+# customer_satisfaction has no queue: take it from the surveyed call.
+csq = detect("SELECT s.client_id, m.queue, time_bucket(INTERVAL '1 day', s.surveyed_at), avg(s.csat) FROM customer_satisfaction s "
+             "JOIN agent_metrics m ON m.client_id = s.client_id AND m.call_id = s.call_id WHERE s.csat IS NOT NULL GROUP BY 1, 2, 3 HAVING count(*) >= 10", -1, ", season => 1")
+csa = detect("SELECT client_id, agent_id, time_bucket(INTERVAL '1 day', surveyed_at), avg(csat) FROM customer_satisfaction "
+             "WHERE csat IS NOT NULL AND agent_id IS NOT NULL GROUP BY 1, 2, 3 HAVING count(*) >= 5", -1, ", season => 1")
+def evaluate(kind, detections, width, match):
+    labs = [l for l in labels if l["kind"] == kind]
+    tp = sum(1 for d in detections if any(l["client_id"] == d["client_id"] and match(d, l) and overlaps(d["bucket"], width, l) for l in labs))
+    found = sum(1 for l in labs if any(l["client_id"] == d["client_id"] and match(d, l) and overlaps(d["bucket"], width, l) for d in detections))
+    p = tp / len(detections) if detections else float("nan")
+    r = found / len(labs) if labs else float("nan")
+    print(f"  {kind:13s} labels {len(labs):3d} found {found:3d}  detections {len(detections):4d} true {tp:4d}  precision {p:.2f} recall {r:.2f}")
+    return tp, len(detections), found, len(labs)
+print(f"anomalies (mad_seasonal, threshold {threshold}), {'tenants t01–t%02d' % top if top else 'all tenants'}:")
+t = [evaluate("volume_surge", vol, hour, lambda d, l: True),
+     evaluate("aht_spike", aht, day, lambda d, l: d["agent_id"] == l["agent_id"]),
+     evaluate("csat_drop", csq + csa, day, lambda d, l: (l["queue"] != "" and d.get("queue") == l["queue"]) or (l["agent_id"] != "" and d.get("agent_id") == l["agent_id"]))]
+tp = sum(x[0] for x in t); n = sum(x[1] for x in t); f = sum(x[2] for x in t); L = sum(x[3] for x in t)
+print(f"  overall: precision {tp/n:.2f} ({tp}/{n}), recall {f/L:.2f} ({f}/{L})")
