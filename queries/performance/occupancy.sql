@@ -42,7 +42,8 @@ per_agent AS (
     GROUP BY agent_id
 )
 SELECT a.agent_id, a.name, a.sector, a.kind,
-       x.logged_in_s, x.available_s, x.busy_s, x.wrap_s, x.break_s,
+       round(x.logged_in_s) AS logged_in_s, round(x.available_s) AS available_s, round(x.busy_s) AS busy_s,
+       round(x.wrap_s) AS wrap_s, round(x.break_s) AS break_s,
        round((x.busy_s + x.wrap_s) * 100.0 / (x.available_s + x.busy_s + x.wrap_s), 2) AS occupancy_pct,
        round((x.busy_s + x.wrap_s) * 100.0 / x.logged_in_s, 2) AS utilization_pct,
        round(x.available_s * 100.0 / x.logged_in_s, 2) AS availability_pct
