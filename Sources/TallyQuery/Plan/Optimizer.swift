@@ -6,7 +6,7 @@ enum Optimizer {
         let pushed = pushFilters(p)
         let joined = orderJoins(pushed, tables: tables)
         let all = Set(0..<joined.columns.count)
-        return prune(joined, all).0
+        return RollupRewrite.apply(prune(joined, all).0, tables: tables)
     }
 
     /// The conjuncts of an AND tree.

@@ -133,7 +133,7 @@ public final class Session: Sendable {
         var out = Set<String>()
         func walk(_ p: LogicalPlan) {
             switch p {
-            case .scan(let s, _, _): out.insert(s.table)
+            case .scan(let s, _, _): out.insert(RollupTables.split(s.table)?.base ?? s.table)
             case .values: break
             case .filter(let c, _), .project(let c, _, _), .aggregate(let c, _, _, _, _), .sort(let c, _), .limit(let c, _, _),
                  .topK(let c, _, _, _), .window(let c, _, _), .distinct(let c), .gapFill(let c, _, _, _, _, _, _): walk(c)
@@ -266,8 +266,10 @@ public final class Session: Sendable {
                 prepared.withLock { $0.removeAll() }
             }
             return StatementResult(message: "DEALLOCATE")
-        case .createMaterializedView, .dropMaterializedView:
-            throw TallyError(code: "unsupported", message: "materialized views are not available yet")
+        case .createMaterializedView(let v):
+            return try createMaterializedView(v, params)
+        case .dropMaterializedView(let d):
+            return try dropMaterializedView(d)
         }
     }
 
