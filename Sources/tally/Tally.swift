@@ -8,6 +8,6 @@ struct Tally: ParsableCommand {
         abstract: "Tally: a columnar analytics store for contact-center data.",
         subcommands: [ReplCommand.self, QueryCommand.self, DemoCommand.self, ServeCommand.self, TokenCommand.self, GenerateCommand.self,
                       LoadCommand.self, CheckCommand.self, StorageBenchCommand.self, QueryBenchCommand.self, TortureCommand.self,
-                      TortureWriterCommand.self]
+                      TortureWriterCommand.self, RollupsCommand.self]
     )
 }

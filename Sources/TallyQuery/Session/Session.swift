@@ -37,6 +37,8 @@ public struct SessionLimits: Sendable {
     /// Most bytes one statement may hold in sorts, join builds, windows, group tables and its
     /// result (nil: no limit).
     public var maxQueryMemory: Int? = nil
+    /// Whether aggregate queries may be answered from materialized views (off: always raw rows).
+    public var useRollups = true
     public init() {}
 }
 
@@ -109,7 +111,7 @@ public final class Session: Sendable {
         var binder = Binder(tables: provider, registry: registry, parameters: parameters, now: Session.clock()) { p in
             try Executor.run(p, ctx: ctx, maxRows: 10_000_000)
         }
-        return Optimizer.optimize(try binder.bindQuery(q), tables: provider)
+        return Optimizer.optimize(try binder.bindQuery(q), tables: provider, rollups: limits.useRollups)
     }
 
     static func clock() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000_000) }
