@@ -64,6 +64,9 @@ enum RollupDefinitionBinder {
             rkeys = nk
             measures = nm
         }
+        for m in measures where !Identifier.isValid(m.name) {
+            throw fail("\(m.name) is not a column name: name the aggregate with AS")
+        }
         let def = RollupDefinition(name: v.name.value.lowercased(), keys: rkeys, measures: measures, sql: sql)
         do { try def.validate(against: s.schema) } catch { throw fail("\(error)") }
         return (s.table, def)

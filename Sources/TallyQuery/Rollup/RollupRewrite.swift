@@ -137,7 +137,7 @@ enum RollupRewrite {
         func zeroIfNull(_ e: BoundExpr) -> BoundExpr {
             .caseWhen([(.isNull(e, negated: false), .constant(.int(0), .int64))], e, .int64)
         }
-        for (i, a) in aggs.enumerated() {
+        for a in aggs {
             guard !a.distinct else { return nil }
             // The FILTER is either a condition on keys (applied to partial rows) or a measure's own filter.
             var rowFilter: BoundExpr? = nil
@@ -175,7 +175,6 @@ enum RollupRewrite {
             }
             guard out.type == a.type else { return nil }
             outputs.append(out)
-            _ = i
         }
         let table = RollupTables.partialTable(base: s.table, view: def.name)
         let scan = LogicalPlan.scan(ScanSource(table: table, schema: partial, columns: Array(partial.columns.indices), withClientID: s.withClientID),

@@ -6,7 +6,7 @@ public enum RollupAggregator {
 
     /// The partial rows of `batch` (whose columns follow `source`) under `def`, in `def.partialSchema` order.
     public static func partials(of batch: RowBatch, source: TableSchema, def: RollupDefinition) throws -> RowBatch {
-        let schema = try def.partialSchema(source: source)
+        try def.validate(against: source)
         let n = batch.count
         // 1. One composite key per row.
         var composite = [Int64](repeating: 0, count: n)
@@ -68,7 +68,6 @@ public enum RollupAggregator {
             let col = m.column.map { batch.columns[source.index(of: $0)!] }
             out.append(try measure(m, col: col, pass: pass, groupOf: groupOf, groups: groups))
         }
-        _ = schema
         return RowBatch(columns: out)
     }
 

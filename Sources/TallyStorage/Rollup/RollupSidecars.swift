@@ -114,7 +114,7 @@ extension TableStore {
         try withMaintenance {
             var defs = rollupDefinitions
             guard !defs.contains(where: { $0.name.lowercased() == def.name.lowercased() }) else {
-                throw StorageError.tableExists(tenant: "", table: def.name)
+                throw StorageError.invalidSchema(table: schema.name, reason: "a materialized view named \(def.name) already exists")
             }
             defs.append(def)
             // A leftover sidecar of an older definition with the same fingerprint would be reused: drop them.
@@ -129,7 +129,7 @@ extension TableStore {
         try withMaintenance {
             var defs = rollupDefinitions
             guard defs.contains(where: { $0.name.lowercased() == name.lowercased() }) else {
-                throw StorageError.noSuchTable(tenant: "", table: name)
+                throw StorageError.invalidSchema(table: schema.name, reason: "no materialized view named \(name)")
             }
             defs.removeAll { $0.name.lowercased() == name.lowercased() }
             try FileIO.writeAtomically(directory + "/rollups", try RollupCatalogFile.encode(defs))
@@ -141,7 +141,7 @@ extension TableStore {
     /// The partial rows of rollup `name` as of `snapshot`: one sidecar per segment (built when missing)
     /// plus the partials of the buffered rows, computed now. Merging them gives the view.
     public func rollupSnapshot(_ name: String, of snapshot: TableSnapshot) throws -> TableSnapshot {
-        guard let def = rollup(named: name) else { throw StorageError.noSuchTable(tenant: "", table: name) }
+        guard let def = rollup(named: name) else { throw StorageError.invalidSchema(table: schema.name, reason: "no materialized view named \(name)") }
         let partSchema = try def.partialSchema(source: schema)
         let segs = try snapshot.segments.map {
             try sidecars.sidecar(of: $0, def: def, source: schema, cache: blockCache, rowGroupRows: options.rowGroupRows)
