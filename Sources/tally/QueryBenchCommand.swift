@@ -16,6 +16,8 @@ struct QueryBenchCommand: ParsableCommand {
     var runs: Int = 10
     @Flag(name: .long, help: "Print each query's first rows.")
     var show = false
+    @Flag(name: .long, help: "Answer every query from raw rows, never from materialized views.")
+    var noRollups = false
 
     /// One benchmark query: its name, the scope it runs in, and its SQL.
     struct Shape {
@@ -85,7 +87,9 @@ struct QueryBenchCommand: ParsableCommand {
         print("| query | median ms | p99 ms | min ms | rows |")
         print("|---|---:|---:|---:|---:|")
         for shape in Self.shapes(mid: mid, largest: largest, end: end) {
-            let session = Session(catalog: catalog, scope: shape.scope)
+            var limits = SessionLimits()
+            limits.useRollups = !noRollups
+            let session = Session(catalog: catalog, scope: shape.scope, limits: limits)
             let first = try session.execute(shape.sql)
             var times: [Double] = []
             for _ in 0..<runs { times.append(try session.execute(shape.sql).elapsed * 1000) }

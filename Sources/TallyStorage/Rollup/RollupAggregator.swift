@@ -128,15 +128,12 @@ public enum RollupAggregator {
                 for i in 0..<n where col.isValid(i) && v[i] != 0 { mask[i] = 1 }
             }
         case .equals, .notEquals:
+            // Decided once per dictionary entry (a dictionary may hold a string more than once).
             let dict = col.dictionary!
-            var target: UInt32? = nil
-            for c in 0..<dict.count where dict[c] == f.value! { target = UInt32(c); break }
             let eq = f.kind == .equals
+            let hit = (0..<dict.count).map { UInt8((dict[$0] == f.value!) == eq ? 1 : 0) }
             col.values.withMemoryRebound(to: UInt32.self) { codes in
-                for i in 0..<n where col.isValid(i) {
-                    let same = target.map { codes[i] == $0 } ?? false
-                    if same == eq { mask[i] = 1 }
-                }
+                for i in 0..<n where col.isValid(i) { mask[i] = hit[Int(codes[i])] }
             }
         }
         return mask
