@@ -11,8 +11,8 @@ enum RollupTables {
     }
 
     static func partialSchema(_ store: TenantStore, _ name: String) -> TableSchema? {
-        guard let (base, view) = split(name), store.hasTable(base), let t = try? store.table(base), let d = t.rollup(named: view) else { return nil }
-        return try? d.partialSchema(source: t.schema)
+        guard let (base, view) = split(name), store.hasTable(base), let t = try? store.table(base) else { return nil }
+        return t.rollupPartialSchema(view)
     }
 
     static func partialSnapshot(_ store: TenantStore, _ name: String) throws -> TableSnapshot {
@@ -49,7 +49,7 @@ extension AllTenantTables {
         for id in catalog.tenants {
             guard let s = try? catalog.tenant(id), s.hasTable(table), let t = try? s.table(table) else { continue }
             let defs = t.rollupDefinitions
-            common = common.map { c in c.filter { d in defs.contains { $0.fingerprint == d.fingerprint } } } ?? defs
+            common = common.map { c in c.filter { d in defs.contains { $0.sameRollup(as: d) } } } ?? defs
         }
         return common ?? []
     }
@@ -62,6 +62,6 @@ extension AllTenantTables {
             break
         }
         guard let f = found else { return nil }
-        return rollups(of: f.table).contains { $0.fingerprint == f.definition.fingerprint } ? f : nil
+        return rollups(of: f.table).contains { $0.sameRollup(as: f.definition) } ? f : nil
     }
 }

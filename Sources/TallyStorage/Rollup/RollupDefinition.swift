@@ -89,6 +89,11 @@ public struct RollupDefinition: Sendable, Codable, Hashable {
         return String(repeating: "0", count: 8 - hex.count) + hex
     }
 
+    /// Same name, keys and measures (the defining text may differ).
+    public func sameRollup(as other: RollupDefinition) -> Bool {
+        name.lowercased() == other.name.lowercased() && keys == other.keys && measures == other.measures
+    }
+
     /// Checks the definition against the source table; throws a StorageError naming the problem.
     public func validate(against source: TableSchema) throws {
         func fail(_ why: String) -> StorageError { .invalidSchema(table: name, reason: why) }

@@ -10,7 +10,11 @@ import Synchronization
 /// written, or a store from before rollups existed) is built from the segment on first use.
 final class RollupSidecars: Sendable {
     let directory: String
+    /// Open sidecars by "<segment>|<view>" (cleared for a view when it is defined or dropped, so the
+    /// fingerprint need not be recomputed per lookup).
     private let open = Mutex<[String: Segment]>([:])
+    /// Partial-row schemas by view name.
+    let schemas = Mutex<[String: TableSchema]>([:])
     /// Serialises building missing sidecars (two queries must not write the same temp file).
     private let building = Mutex<Void>(())
 
@@ -22,6 +26,8 @@ final class RollupSidecars: Sendable {
         base(ofSegment: segment) + "." + def.name.lowercased() + "-" + def.fingerprint + ".rollup"
     }
 
+    static func key(segment: String, view: String) -> String { segment + "|" + view.lowercased() }
+
     /// Writes the partials of `batch` (the rows of `segment`) for every definition; durable on return.
     func write(batch: RowBatch, segment: String, source: TableSchema, defs: [RollupDefinition], cache: BlockCache, rowGroupRows: Int) throws {
         var done: [String] = []
@@ -32,59 +38,64 @@ final class RollupSidecars: Sendable {
                 try SegmentWriter.write(partial, schema: try d.partialSchema(source: source), to: directory + "/" + name, rowGroupRows: rowGroupRows)
                 done.append(name)
                 let seg = try Segment(path: directory + "/" + name, cache: cache)
-                self.open.withLock { $0[name] = seg }
+                self.open.withLock { $0[RollupSidecars.key(segment: segment, view: d.name)] = seg }
             }
         } catch {
-            for n in done { forget(n); try? FileIO.remove(directory + "/" + n) }
+            remove(segments: [segment])
+            for n in done { try? FileIO.remove(directory + "/" + n) }
             throw error
         }
     }
 
     /// The sidecar of `segment` under `def`: open, read from disk, or built from the segment's rows.
     func sidecar(of segment: Segment, def: RollupDefinition, source: TableSchema, cache: BlockCache, rowGroupRows: Int) throws -> Segment {
-        let name = RollupSidecars.fileName(segment: segment.name, def: def)
-        if let s = open.withLock({ $0[name] }) { return s }
+        let key = RollupSidecars.key(segment: segment.name, view: def.name)
+        if let s = open.withLock({ $0[key] }) { return s }
         return try building.withLock { _ in
-            if let s = open.withLock({ $0[name] }) { return s }
-            let path = directory + "/" + name
+            if let s = open.withLock({ $0[key] }) { return s }
+            let path = directory + "/" + RollupSidecars.fileName(segment: segment.name, def: def)
             if FileIO.exists(path) {
                 let s = try Segment(path: path, cache: cache)
-                open.withLock { $0[name] = s }
+                open.withLock { $0[key] = s }
                 return s
             }
             let partial = try RollupAggregator.partials(of: try segment.readAll(), source: source, def: def)
             try SegmentWriter.write(partial, schema: try def.partialSchema(source: source), to: path, rowGroupRows: rowGroupRows)
             let s = try Segment(path: path, cache: cache)
-            open.withLock { $0[name] = s }
+            open.withLock { $0[key] = s }
             return s
         }
     }
 
-    private func forget(_ name: String) {
-        if let s = open.withLock({ $0.removeValue(forKey: name) }) { s.evictFromCache() }
+    /// Forgets open sidecars whose key matches.
+    private func forget(where match: (String) -> Bool) {
+        let gone = open.withLock { m -> [Segment] in
+            let keys = m.keys.filter(match)
+            return keys.compactMap { m.removeValue(forKey: $0) }
+        }
+        for s in gone { s.evictFromCache() }
     }
 
     /// Deletes every sidecar of the named segments.
     func remove(segments: [String]) {
+        let prefixes = Set(segments.map { $0 + "|" })
+        forget { k in prefixes.contains(String(k[...k.firstIndex(of: "|")!])) }
         let bases = Set(segments.map { RollupSidecars.base(ofSegment: $0) + "." })
         guard let files = try? FileIO.list(directory) else { return }
         for f in files where f.hasSuffix(".rollup") {
             guard let dot = f.firstIndex(of: ".") else { continue }
-            if bases.contains(String(f[...dot])) {
-                forget(f)
-                try? FileIO.remove(directory + "/" + f)
-            }
+            if bases.contains(String(f[...dot])) { try? FileIO.remove(directory + "/" + f) }
         }
     }
 
     /// Deletes the sidecars of one view (all of them, or those of another fingerprint).
     func remove(view: String) {
+        let suffix = "|" + view.lowercased()
+        forget { $0.hasSuffix(suffix) }
+        schemas.withLock { _ = $0.removeValue(forKey: view.lowercased()) }
         guard let files = try? FileIO.list(directory) else { return }
         let marker = "." + view.lowercased() + "-"
-        for f in files where f.hasSuffix(".rollup") && f.contains(marker) {
-            forget(f)
-            try? FileIO.remove(directory + "/" + f)
-        }
+        for f in files where f.hasSuffix(".rollup") && f.contains(marker) { try? FileIO.remove(directory + "/" + f) }
     }
 
     /// Removes sidecars no committed segment or current definition accounts for (an interrupted
@@ -138,11 +149,21 @@ extension TableStore {
         }
     }
 
+    /// The schema of rollup `name`'s partial rows, or nil when no such rollup is defined.
+    public func rollupPartialSchema(_ name: String) -> TableSchema? {
+        let key = name.lowercased()
+        if let s = sidecars.schemas.withLock({ $0[key] }) { return s }
+        guard let def = rollup(named: name), let s = try? def.partialSchema(source: schema) else { return nil }
+        sidecars.schemas.withLock { $0[key] = s }
+        return s
+    }
+
     /// The partial rows of rollup `name` as of `snapshot`: one sidecar per segment (built when missing)
     /// plus the partials of the buffered rows, computed now. Merging them gives the view.
     public func rollupSnapshot(_ name: String, of snapshot: TableSnapshot) throws -> TableSnapshot {
-        guard let def = rollup(named: name) else { throw StorageError.invalidSchema(table: schema.name, reason: "no materialized view named \(name)") }
-        let partSchema = try def.partialSchema(source: schema)
+        guard let def = rollup(named: name), let partSchema = rollupPartialSchema(name) else {
+            throw StorageError.invalidSchema(table: schema.name, reason: "no materialized view named \(name)")
+        }
         let segs = try snapshot.segments.map {
             try sidecars.sidecar(of: $0, def: def, source: schema, cache: blockCache, rowGroupRows: options.rowGroupRows)
         }
