@@ -84,6 +84,8 @@ enum StoreGenerator {
                 let plan = plans[i]
                 do {
                     let store = try catalog.createTenant(plan.id, schemas: DataModel.tableSchemas)
+                    // Rollups first, so every segment the load writes gets its partials beside it.
+                    try DataModel.installRollups(catalog: catalog, tenant: plan.id)
                     var loads: [String: BulkLoad] = [:]
                     var counts: [String: Int] = [:]
                     try gen.generate(tenant: plan, schemas: schemas) { table, batch in

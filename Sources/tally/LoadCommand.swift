@@ -26,6 +26,7 @@ struct LoadCommand: ParsableCommand {
         guard delimiter.utf8.count == 1 else { throw ValidationError("--delimiter must be one character") }
         let catalog = try Catalog(root: data)
         let store = try catalog.createTenant(tenant, schemas: DataModel.tableSchemas)
+        try DataModel.installRollups(catalog: catalog, tenant: tenant)
         guard store.hasTable(table) else {
             throw ValidationError("table \(table) does not exist for tenant \(tenant) (tables: \(store.tableNames().joined(separator: ", ")))")
         }

@@ -20,6 +20,8 @@ struct QueryBenchCommand: ParsableCommand {
     var spec: String?
     @Option(name: .customLong("json-out"), help: "Also write every timing (ms), open time and RSS to this JSON file.")
     var jsonOut: String?
+    @Flag(name: .long, help: "Answer every query from raw rows, never from materialized views.")
+    var noRollups = false
 
     /// One benchmark query: its name, the scope it runs in, and its SQL.
     struct Shape {
@@ -110,7 +112,9 @@ struct QueryBenchCommand: ParsableCommand {
         print("| query | median ms | p99 ms | min ms | rows |")
         print("|---|---:|---:|---:|---:|")
         for shape in Self.shapes(mid: mid, largest: largest, end: end) {
-            let session = Session(catalog: catalog, scope: shape.scope)
+            var limits = SessionLimits()
+            limits.useRollups = !noRollups
+            let session = Session(catalog: catalog, scope: shape.scope, limits: limits)
             let first = try session.execute(shape.sql)
             var times: [Double] = []
             for _ in 0..<runs { times.append(try session.execute(shape.sql).elapsed * 1000) }
@@ -131,8 +135,10 @@ extension QueryBenchCommand {
         print("| query | median ms | p99 ms | min ms | rows |")
         print("|---|---:|---:|---:|---:|")
         var results: [[String: Any]] = []
+        var limits = SessionLimits()
+        limits.useRollups = !noRollups
         for shape in shapes {
-            let session = Session(catalog: catalog, scope: shape.scope)
+            let session = Session(catalog: catalog, scope: shape.scope, limits: limits)
             do {
                 let first = try session.execute(shape.sql)
                 var times: [Double] = []

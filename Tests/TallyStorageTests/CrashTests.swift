@@ -29,6 +29,11 @@ func tallyExecutable() -> String? {
         }
         // The writer made progress across kills, so the kills really hit a working writer.
         #expect((verdicts.last?.rows ?? 0) > 0)
+        // The writer defined a rollup early on; each verdict above already compared it with
+        // recomputation after the reopen. Here: it really was there to compare.
+        let table = try Catalog(root: dir.path, options: CrashTorture.options).tenant("torture").table(CrashTorture.schema.name)
+        #expect(table.rollup(named: CrashTorture.rollup.name) != nil)
+        #expect(RollupCheck.verify(table).isEmpty)
         let report = Integrity.check(root: dir.path)
         #expect(report.problems.allSatisfy { $0.hasPrefix("torn WAL tail") }, "\(report.problems)")
     }

@@ -106,6 +106,10 @@ struct Binder {
             let key = name.value.lowercased()
             let qualifier = alias?.value ?? name.value
             if let cte = ctes[key] { return (cte, Scope(plan: cte, qualifier: qualifier)) }
+            if tables.schema(of: key) == nil, let v = tables.view(named: key) {
+                let plan = try RollupRewrite.viewPlan(base: v.table, def: v.definition, tables: tables, qualifier: qualifier)
+                return (plan, Scope(plan: plan, qualifier: qualifier))
+            }
             guard let schema = tables.schema(of: key) else {
                 let candidates = tables.tableNames() + Array(ctes.keys)
                 throw SQLError(.unknownTable, "table \"\(name.value)\" does not exist",

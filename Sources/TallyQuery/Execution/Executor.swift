@@ -79,7 +79,8 @@ public enum Executor {
         var children: [LogicalPlan] = []
         switch p {
         case .scan(let s, let filters, _):
-            text = "Scan \(s.table)" + (s.withClientID ? " (all tenants)" : "") + " columns=[\(s.columns.map { s.schema.columns[$0].name }.joined(separator: ", "))]"
+            let split = RollupTables.split(s.table)
+            text = (split.map { "RollupScan \($0.view) (partials of \($0.base))" } ?? "Scan \(s.table)") + (s.withClientID ? " (all tenants)" : "") + " columns=[\(s.columns.map { s.schema.columns[$0].name }.joined(separator: ", "))]"
             if !filters.isEmpty { text += " filter=\(filters.map(\.description).joined(separator: " AND "))" }
         case .values(let rows, _): text = "Values rows=\(rows.count)"
         case .filter(let c, let e): text = "Filter \(e)"; children = [c]

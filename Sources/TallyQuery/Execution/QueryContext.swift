@@ -85,6 +85,10 @@ public protocol TableProvider: Sendable {
     func tableNames() -> [String]
     /// True when the scope spans tenants (the virtual client_id column exists).
     var crossTenant: Bool { get }
+    /// The rollups (materialized views) over `table` usable in this scope.
+    func rollups(of table: String) -> [RollupDefinition]
+    /// The materialized view `name`: its base table and definition, or nil.
+    func view(named name: String) -> (table: String, definition: RollupDefinition)?
 }
 
 /// One tenant's tables.
@@ -94,12 +98,14 @@ public struct TenantTables: TableProvider {
 
     public func schema(of table: String) -> TableSchema? {
         if let s = SystemTables.schema(table) { return s }
+        if RollupTables.split(table) != nil { return RollupTables.partialSchema(store, table) }
         guard store.hasTable(table) else { return nil }
         return try? store.table(table).schema
     }
 
     public func snapshots(of table: String) throws -> [(tenant: String, snapshot: TableSnapshot)] {
         if let s = SystemTables.snapshot(table, of: store) { return [(store.id, s)] }
+        if RollupTables.split(table) != nil { return [(store.id, try RollupTables.partialSnapshot(store, table))] }
         return [(store.id, try store.table(table).snapshot())]
     }
 
@@ -115,6 +121,7 @@ public struct AllTenantTables: TableProvider {
     public func schema(of table: String) -> TableSchema? {
         if let s = SystemTables.schema(table) { return s }
         for t in catalog.tenants {
+            if RollupTables.split(table) != nil, let s = try? catalog.tenant(t), let p = RollupTables.partialSchema(s, table) { return p }
             if let s = try? catalog.tenant(t), s.hasTable(table), let tb = try? s.table(table) { return tb.schema }
         }
         return nil
@@ -124,6 +131,7 @@ public struct AllTenantTables: TableProvider {
         try catalog.tenants.compactMap { t in
             let s = try catalog.tenant(t)
             if let sys = SystemTables.snapshot(table, of: s) { return (t, sys) }
+            if let (base, _) = RollupTables.split(table) { return s.hasTable(base) ? (t, try RollupTables.partialSnapshot(s, table)) : nil }
             return s.hasTable(table) ? (t, try s.table(table).snapshot()) : nil
         }
     }

@@ -2,11 +2,12 @@
 /// of an inner join on the build side, and prunes columns nobody reads (so scans decode less).
 /// Constants are already folded by the binder.
 enum Optimizer {
-    static func optimize(_ p: LogicalPlan, tables: TableProvider) -> LogicalPlan {
+    static func optimize(_ p: LogicalPlan, tables: TableProvider, rollups: Bool = true) -> LogicalPlan {
         let pushed = pushFilters(p)
         let joined = orderJoins(pushed, tables: tables)
         let all = Set(0..<joined.columns.count)
-        return prune(joined, all).0
+        let pruned = prune(joined, all).0
+        return rollups ? RollupRewrite.apply(pruned, tables: tables) : pruned
     }
 
     /// The conjuncts of an AND tree.

@@ -37,6 +37,8 @@ public struct SessionLimits: Sendable {
     /// Most bytes one statement may hold in sorts, join builds, windows, group tables and its
     /// result (nil: no limit).
     public var maxQueryMemory: Int? = nil
+    /// Whether aggregate queries may be answered from materialized views (off: always raw rows).
+    public var useRollups = true
     public init() {}
 }
 
@@ -109,7 +111,7 @@ public final class Session: Sendable {
         var binder = Binder(tables: provider, registry: registry, parameters: parameters, now: Session.clock()) { p in
             try Executor.run(p, ctx: ctx, maxRows: 10_000_000)
         }
-        return Optimizer.optimize(try binder.bindQuery(q), tables: provider)
+        return Optimizer.optimize(try binder.bindQuery(q), tables: provider, rollups: limits.useRollups)
     }
 
     static func clock() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000_000) }
@@ -133,7 +135,7 @@ public final class Session: Sendable {
         var out = Set<String>()
         func walk(_ p: LogicalPlan) {
             switch p {
-            case .scan(let s, _, _): out.insert(s.table)
+            case .scan(let s, _, _): out.insert(RollupTables.split(s.table)?.base ?? s.table)
             case .values: break
             case .filter(let c, _), .project(let c, _, _), .aggregate(let c, _, _, _, _), .sort(let c, _), .limit(let c, _, _),
                  .topK(let c, _, _, _), .window(let c, _, _), .distinct(let c), .gapFill(let c, _, _, _, _, _, _): walk(c)
@@ -269,8 +271,10 @@ public final class Session: Sendable {
                 prepared.withLock { $0.removeAll() }
             }
             return StatementResult(message: "DEALLOCATE")
-        case .createMaterializedView, .dropMaterializedView:
-            throw TallyError(code: "unsupported", message: "materialized views are not available yet")
+        case .createMaterializedView(let v):
+            return try createMaterializedView(v, params)
+        case .dropMaterializedView(let d):
+            return try dropMaterializedView(d)
         }
     }
 

@@ -56,6 +56,22 @@ public enum Integrity {
                 problems.append("\(error)")
             }
         }
+        // Rollups: the definitions file, and every sidecar present for a committed segment (a missing
+        // one is not damage: it is built from its segment on first use).
+        if FileIO.exists(dir + "/rollups") {
+            do {
+                let defs = try RollupCatalogFile.decode(try FileIO.readAll(dir + "/rollups"), path: dir + "/rollups")
+                for e in manifest.segments {
+                    for d in defs {
+                        let path = dir + "/" + RollupSidecars.fileName(segment: e.name, def: d)
+                        guard FileIO.exists(path) else { continue }
+                        do { problems.append(contentsOf: try Segment(path: path, cache: cache).verify()) } catch { problems.append("\(error)") }
+                    }
+                }
+            } catch {
+                problems.append("\(error)")
+            }
+        }
         var walRows = 0
         do {
             let rec = try WALReader.recover(directory: dir + "/wal", truncateTornTail: false)

@@ -51,6 +51,7 @@ public final class BulkLoad {
         guard !done else { return }
         done = true
         for s in written { try? FileIO.remove(s.path) }
+        table.sidecars.remove(segments: written.map(\.name))
         written = []
         pending = []
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One tenant's table on disk: WAL + in-memory buffer for fresh rows, immutable segments for the
 /// rest, a manifest naming which segments are committed.
@@ -14,6 +15,10 @@ public final class TableStore: @unchecked Sendable {
     private let cache: BlockCache
     /// Problems recovery noticed and repaired (torn WAL tails); reported by `tally check`.
     public let recoveryNotes: [String]
+    /// The rollups defined on the table (`<dir>/rollups`); changed only under `maintenance`.
+    let rollupState: Mutex<[RollupDefinition]>
+    let sidecars: RollupSidecars
+    var blockCache: BlockCache { cache }
 
     private struct Buffered {
         var firstSeq: UInt64
@@ -81,6 +86,11 @@ public final class TableStore: @unchecked Sendable {
         for f in try FileIO.list(directory) where (f.hasSuffix(".seg") && !named.contains(f)) || f.hasSuffix(".tmp") {
             try FileIO.remove(directory + "/" + f)
         }
+        let rollupPath = directory + "/rollups"
+        let defs = FileIO.exists(rollupPath) ? try RollupCatalogFile.decode(try FileIO.readAll(rollupPath), path: rollupPath) : []
+        try RollupSidecars.removeOrphans(directory: directory, segments: named, defs: defs)
+        self.rollupState = Mutex(defs)
+        self.sidecars = RollupSidecars(directory: directory)
         try FileIO.makeDirectories(directory + "/wal")
         let walDir = directory + "/wal"
         let rec = try WALReader.recover(directory: walDir)
@@ -347,9 +357,12 @@ public final class TableStore: @unchecked Sendable {
         let name = reserveSegmentName()
         do {
             try SegmentWriter.write(batch, schema: schema, to: directory + "/" + name, rowGroupRows: options.rowGroupRows)
+            // Sidecars are durable before the segment can be committed by any manifest.
+            try sidecars.write(batch: batch, segment: name, source: schema, defs: rollupDefinitions, cache: cache, rowGroupRows: options.rowGroupRows)
             return try Segment(path: directory + "/" + name, cache: cache)
         } catch {
             try? FileIO.remove(directory + "/" + name)
+            sidecars.remove(segments: [name])
             throw error
         }
     }
@@ -407,6 +420,7 @@ public final class TableStore: @unchecked Sendable {
             }
         } catch {
             for s in newSegs { try? FileIO.remove(s.path) }
+            sidecars.remove(segments: newSegs.map(\.name))
             throw error
         }
         // Open snapshots keep their mappings alive; unlinking does not disturb them.
@@ -414,6 +428,7 @@ public final class TableStore: @unchecked Sendable {
             s.evictFromCache()
             try FileIO.remove(s.path)
         }
+        sidecars.remove(segments: merged.map(\.name))
         return merged.count
     }
 
@@ -437,6 +452,7 @@ public final class TableStore: @unchecked Sendable {
             s.evictFromCache()
             try FileIO.remove(s.path)
         }
+        sidecars.remove(segments: expired.map(\.name))
         return expired.reduce(0) { $0 + $1.rowCount }
     }
 
@@ -445,6 +461,13 @@ public final class TableStore: @unchecked Sendable {
         if needsFlush { try flush() }
         try compact()
         try applyRetention(now: now)
+    }
+
+    /// Runs `body` with flush, compaction and retention held off.
+    func withMaintenance<T>(_ body: () throws -> T) rethrows -> T {
+        maintenance.lock()
+        defer { maintenance.unlock() }
+        return try body()
     }
 
     /// Stops accepting writes. Buffered rows stay safe in the WAL.
@@ -459,6 +482,7 @@ public final class TableStore: @unchecked Sendable {
         let snap = snapshot()
         var problems = recoveryNotes
         for s in snap.segments { problems.append(contentsOf: s.verify()) }
+        problems.append(contentsOf: verifyRollups(snap))
         return problems
     }
 }
