@@ -81,7 +81,10 @@ public final class Engine: Sendable {
             guard config.provisionTenants else {
                 throw ProtocolError(code: "unknown_tenant", message: "tenant \(identity.tenant) does not exist on this server")
             }
-            do { try catalog.createTenant(identity.tenant, schemas: Engine.modelSchemas) } catch {
+            do {
+                try catalog.createTenant(identity.tenant, schemas: Engine.modelSchemas)
+                try DataModel.installRollups(catalog: catalog, tenant: identity.tenant)
+            } catch {
                 throw ProtocolError(code: "internal_error", message: "could not create tenant \(identity.tenant): \(error)")
             }
             logger.info("tenant created on first AUTH", metadata: ["tenant": "\(identity.tenant)"])
