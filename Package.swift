@@ -7,6 +7,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tally", targets: ["tally"]),
+        // For the libFuzzer package in fuzz/, which depends on this one by path.
+        .library(name: "TallyFuzzing", targets: ["TallyStorage", "TallyQuery", "TallyAnalytics", "TallyServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -76,6 +78,7 @@ let package = Package(
         .testTarget(name: "TallyServerTests", dependencies: ["TallyServer", "TallyQuery", "TallyStorage",
                                                              .product(name: "NIOCore", package: "swift-nio"),
                                                              .product(name: "NIOPosix", package: "swift-nio")]),
+        .testTarget(name: "TallyFuzzTests", dependencies: ["TallyServer", "TallyAnalytics", "TallyQuery", "TallyStorage"]),
         .testTarget(name: "TallyCLITests", dependencies: ["TallyQuery", "TallyStorage", "TallyREPL"], exclude: ["Fixtures"]),
     ]
 )
