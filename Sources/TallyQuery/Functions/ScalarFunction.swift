@@ -1,4 +1,5 @@
 import Synchronization
+import TallyStorage
 
 /// A value produced by evaluating an expression over a batch: a full vector, or one constant for every row.
 public enum ExprValue: Sendable {
@@ -65,7 +66,7 @@ public final class FunctionRegistry: Sendable {
         var signatures: [String: String] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// The registry every session uses.
     public static let shared: FunctionRegistry = {

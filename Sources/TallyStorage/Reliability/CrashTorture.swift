@@ -36,8 +36,8 @@ public enum CrashTorture {
         let cat = try Catalog(root: dataDir, options: options)
         let t = try cat.createTenant(tenant)
         let table = t.hasTable(schema.name) ? try t.table(schema.name) : try t.createTable(schema)
-        let out = Mutex(FileHandle.standardOutput)
-        let failure = Mutex<String?>(nil)
+        let out = Locked(FileHandle.standardOutput)
+        let failure = Locked<String?>(nil)
         let threads = 2
         let done = DispatchGroup()
         for w in 0..<threads {
