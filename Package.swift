@@ -9,6 +9,8 @@ let package = Package(
         .executable(name: "tally", targets: ["tally"]),
         // For benchmarks/micro (a separate package), which measures the engine's kernels.
         .library(name: "TallyEngine", targets: ["TallyStorage", "TallyQuery"]),
+        // For the libFuzzer package in fuzz/, which depends on this one by path.
+        .library(name: "TallyFuzzing", targets: ["TallyStorage", "TallyQuery", "TallyAnalytics", "TallyServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -90,6 +92,7 @@ let package = Package(
                                                              .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "TallyAnalyticsTests", dependencies: ["TallyAnalytics", "TallyQuery", "TallyStorage", "TallyGen"]),
         .testTarget(name: "TallyBenchTests", dependencies: ["TallyBench", "TallyServer", "TallyQuery", "TallyStorage"]),
+        .testTarget(name: "TallyFuzzTests", dependencies: ["TallyServer", "TallyAnalytics", "TallyQuery", "TallyStorage"]),
         .testTarget(name: "TallyCLITests", dependencies: ["TallyQuery", "TallyStorage", "TallyREPL"], exclude: ["Fixtures"]),
     ]
 )

@@ -33,7 +33,7 @@ public final class AuditLog: Sendable {
     private let logger: Logger
     private let interval: Double
     private let batchRows: Int
-    private let pending = Mutex<[AuditRecord]>([])
+    private let pending = Locked<[AuditRecord]>([])
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private let stopping = Atomic<Bool>(false)

@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import TallyStorage
 
 /// Runs async work from synchronous code (the `tally` commands are synchronous
 /// ParsableCommands; the server and jwt-kit are async).
@@ -7,7 +8,7 @@ public enum Blocking {
     /// Runs `body` on the concurrency pool and blocks the calling thread until it finishes.
     /// Never call it from a task: it would hold a pool thread while waiting for the pool.
     public static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-        let box = Mutex<Result<T, any Error>?>(nil)
+        let box = Locked<Result<T, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
         Task {
             let r: Result<T, any Error>

@@ -15,15 +15,15 @@ struct PreparedInfo: Sendable {
 /// Every session is created from the token's identity: a tenant session for the token's client_id
 /// and, for admins only, an all-tenants session for reads. File access (COPY) is off in both.
 public final class ClientSession: Sendable {
-    private let identityBox: Mutex<Identity>
+    private let identityBox: Locked<Identity>
     /// Statements in the token's tenant: reads of non-admins, writes, DDL.
     let tenantSession: Session
     /// Admin reads across tenants (nil for other roles).
     let adminSession: Session?
-    let prepared = Mutex<[String: PreparedInfo]>([:])
+    let prepared = Locked<[String: PreparedInfo]>([:])
 
     init(identity: Identity, catalog: Catalog, limits: SessionLimits) {
-        self.identityBox = Mutex(identity)
+        self.identityBox = Locked(identity)
         var l = limits
         l.allowFileAccess = false
         tenantSession = Session(catalog: catalog, scope: .tenant(identity.tenant), limits: l)

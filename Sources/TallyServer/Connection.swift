@@ -7,9 +7,9 @@ import TallyQuery
 /// State of a connection that the network side (idle timeout, close) needs to see.
 final class ConnectionState: Sendable {
     /// The authenticated client, once AUTH succeeded.
-    let client = Mutex<ClientSession?>(nil)
+    let client = Locked<ClientSession?>(nil)
     /// Subscription sessions, so a closing connection can cancel what they run.
-    let twins = Mutex<[Int: ClientSession]>([:])
+    let twins = Locked<[Int: ClientSession]>([:])
     /// Live subscriptions: a connection with any is not idle even when the client sends nothing.
     let subscriptions = Atomic<Int>(0)
 

@@ -1,4 +1,5 @@
 import Synchronization
+import TallyStorage
 
 /// Caps concurrent statements per tenant. A statement past the cap waits in line (first come,
 /// first served) for up to `maxWait` seconds; when the line is already `maxQueued` long, or the
@@ -23,7 +24,7 @@ public final class TenantLimiter: Sendable {
         var nextID: UInt64 = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init(maxRunning: Int, maxQueued: Int, maxWait: Double) {
         self.maxRunning = max(1, maxRunning)
@@ -109,7 +110,7 @@ public final class ConnectionRegistry: Sendable {
         var perTenant: [String: Int] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init(maxTotal: Int, maxPerTenant: Int) {
         self.maxTotal = maxTotal

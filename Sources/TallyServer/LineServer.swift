@@ -14,7 +14,7 @@ public final class LineServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let pool: NIOThreadPool
     private let serverChannel: Channel
-    private let acceptTask: Mutex<Task<Void, Never>?>
+    private let acceptTask: Locked<Task<Void, Never>?>
     private let children: ChildChannels
     private let stopped = Atomic<Bool>(false)
     private let logger: Logger
@@ -28,7 +28,7 @@ public final class LineServer: Sendable {
         self.group = group
         self.pool = pool
         self.serverChannel = serverChannel
-        self.acceptTask = Mutex(nil)
+        self.acceptTask = Locked(nil)
         self.children = children
         self.logger = logger
         self.registry = registry
@@ -134,7 +134,7 @@ public struct ServerError: Error, Sendable, CustomStringConvertible {
 
 /// The open connections' channels, so shutdown can close them.
 final class ChildChannels: Sendable {
-    private let channels = Mutex<[ObjectIdentifier: Channel]>([:])
+    private let channels = Locked<[ObjectIdentifier: Channel]>([:])
 
     func add(_ channel: Channel) {
         let key = ObjectIdentifier(channel)

@@ -44,7 +44,7 @@ public final class ResultCache: Sendable {
         var misses = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let ddlEpoch = Atomic<UInt64>(0)
     public let capacityBytes: Int
     public let maxEntryBytes: Int

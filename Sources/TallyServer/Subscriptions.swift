@@ -16,7 +16,7 @@ public final class SubscriptionHub: Sendable {
         var wake: @Sendable () -> Void
     }
 
-    private let entries = Mutex<[UInt64: Entry]>([:])
+    private let entries = Locked<[UInt64: Entry]>([:])
     private let nextID = Atomic<UInt64>(0)
 
     public init() {}

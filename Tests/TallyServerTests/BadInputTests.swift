@@ -19,10 +19,10 @@ struct SplitMix64: RandomNumberGenerator {
 /// Another client that keeps asking while a test throws garbage at the server; it records the
 /// slowest answer and any failure.
 final class Watcher: Sendable {
-    let slowest = Mutex<Double>(0)
-    let failures = Mutex<[String]>([])
+    let slowest = Locked<Double>(0)
+    let failures = Locked<[String]>([])
     let answers = Atomic<Int>(0)
-    private let task = Mutex<Task<Void, Never>?>(nil)
+    private let task = Locked<Task<Void, Never>?>(nil)
 
     func start(_ s: TestServer) async throws {
         let c = try await s.client("acme", .analyst)

@@ -20,7 +20,7 @@ final class Mailbox: Sendable {
         var taken = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     func put(_ s: String) {
         let w = state.withLock { st -> CheckedContinuation<String?, Never>? in

@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import TallyStorage
 
 /// Runs independent pipelines on every core.
 enum Parallel {
@@ -7,7 +8,7 @@ enum Parallel {
     /// Operators are single-owner objects: each is used by exactly one worker here.
     static func map<T, R>(_ items: [T], _ f: (T) throws -> R) throws -> [R] {
         if items.count == 1 { return [try f(items[0])] }
-        let results = Mutex<[Int: Result<R, Error>]>([:])
+        let results = Locked<[Int: Result<R, Error>]>([:])
         let boxes = items.map { UncheckedBox($0) }
         withoutActuallyEscaping(f) { f in
             let fb = UncheckedBox(f)

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TallyStorage
 
 /// Per-query state shared by its operators and workers: cancellation, deadline, and statistics.
 public final class QueryContext: Sendable {
@@ -7,7 +8,7 @@ public final class QueryContext: Sendable {
     /// Absolute deadline (seconds since 1970), if the query has a time limit.
     public let deadline: Double?
     /// Statistics per plan node id, for EXPLAIN ANALYZE.
-    let stats = Mutex<[Int: OperatorStats]>([:])
+    let stats = Locked<[Int: OperatorStats]>([:])
     /// Where tables come from for this session (one tenant, or all of them for admins).
     public let tables: TableProvider
     /// Most bytes the query may hold at once in materialised state (sorts, join builds, windows,

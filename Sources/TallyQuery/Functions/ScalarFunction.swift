@@ -1,4 +1,5 @@
 import Synchronization
+import TallyStorage
 
 /// A value produced by evaluating an expression over a batch: a full vector, or one constant for every row.
 public enum ExprValue: Sendable {
@@ -65,8 +66,8 @@ public final class FunctionRegistry: Sendable {
         var signatures: [String: String] = [:]
     }
 
-    private let state = Mutex(State())
-    let tableFunctions = Mutex([String: TableFunction]())
+    private let state = Locked(State())
+    let tableFunctions = Locked([String: TableFunction]())
 
     /// The registry every session uses.
     public static let shared: FunctionRegistry = {

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TallyStorage
 
 /// Whose data a session sees: one tenant's, or (admin) every tenant's with a virtual client_id column.
 public enum SessionScope: Sendable, Equatable {
@@ -49,8 +50,8 @@ public final class Session: Sendable {
     public let scope: SessionScope
     public let registry: FunctionRegistry
     public let limits: SessionLimits
-    private let prepared = Mutex<[String: Statement]>([:])
-    private let running = Mutex<QueryContext?>(nil)
+    private let prepared = Locked<[String: Statement]>([:])
+    private let running = Locked<QueryContext?>(nil)
 
     public init(catalog: Catalog, scope: SessionScope, registry: FunctionRegistry = .shared, limits: SessionLimits = SessionLimits()) {
         self.catalog = catalog

@@ -10,11 +10,11 @@ public final class Catalog: Sendable {
     public let root: String
     public let cache: BlockCache
     public let options: StoreOptions
-    private let tenantIDs = Mutex<[String]>([])
-    private let open = Mutex<[String: TenantStore]>([:])
+    private let tenantIDs = Locked<[String]>([])
+    private let open = Locked<[String: TenantStore]>([:])
     private let stopFlag = Atomic<Bool>(false)
     /// The last error background maintenance met, per table path.
-    public let maintenanceErrors = Mutex<[String: String]>([:])
+    public let maintenanceErrors = Locked<[String: String]>([:])
 
     var catalogPath: String { root + "/catalog" }
 

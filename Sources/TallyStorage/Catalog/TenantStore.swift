@@ -8,7 +8,7 @@ public final class TenantStore: Sendable {
     private let cache: BlockCache
     private let options: StoreOptions
     /// Open tables, and tables that failed to open (a damaged table reports its error; the rest serve).
-    private let tables = Mutex<[String: Result<TableStore, StorageError>]>([:])
+    private let tables = Locked<[String: Result<TableStore, StorageError>]>([:])
 
     init(id: String, directory: String, cache: BlockCache, options: StoreOptions) {
         self.id = id

@@ -51,8 +51,8 @@ public enum CrashTorture {
         // Defined in the first run, after some kills when the seed's first run is short: either way
         // segments written before it get their partials built on first use.
         if table.rollup(named: rollup.name) == nil && run % 3 == 0 { try table.defineRollup(rollup) }
-        let out = Mutex(FileHandle.standardOutput)
-        let failure = Mutex<String?>(nil)
+        let out = Locked(FileHandle.standardOutput)
+        let failure = Locked<String?>(nil)
         let threads = 2
         let done = DispatchGroup()
         for w in 0..<threads {

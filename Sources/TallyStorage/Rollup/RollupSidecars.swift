@@ -12,11 +12,11 @@ final class RollupSidecars: Sendable {
     let directory: String
     /// Open sidecars by "<segment>|<view>" (cleared for a view when it is defined or dropped, so the
     /// fingerprint need not be recomputed per lookup).
-    private let open = Mutex<[String: Segment]>([:])
+    private let open = Locked<[String: Segment]>([:])
     /// Partial-row schemas by view name.
-    let schemas = Mutex<[String: TableSchema]>([:])
+    let schemas = Locked<[String: TableSchema]>([:])
     /// Serialises building missing sidecars (two queries must not write the same temp file).
-    private let building = Mutex<Void>(())
+    private let building = Locked<Void>(())
 
     init(directory: String) { self.directory = directory }
 

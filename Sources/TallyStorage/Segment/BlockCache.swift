@@ -25,7 +25,7 @@ public final class BlockCache: Sendable {
 
     /// The budget in bytes of decoded data.
     public let capacity: Int
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init(capacity: Int) {
         self.capacity = capacity

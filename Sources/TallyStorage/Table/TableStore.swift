@@ -16,7 +16,7 @@ public final class TableStore: @unchecked Sendable {
     /// Problems recovery noticed and repaired (torn WAL tails); reported by `tally check`.
     public let recoveryNotes: [String]
     /// The rollups defined on the table (`<dir>/rollups`); changed only under `maintenance`.
-    let rollupState: Mutex<[RollupDefinition]>
+    let rollupState: Locked<[RollupDefinition]>
     let sidecars: RollupSidecars
     var blockCache: BlockCache { cache }
 
@@ -89,7 +89,7 @@ public final class TableStore: @unchecked Sendable {
         let rollupPath = directory + "/rollups"
         let defs = FileIO.exists(rollupPath) ? try RollupCatalogFile.decode(try FileIO.readAll(rollupPath), path: rollupPath) : []
         try RollupSidecars.removeOrphans(directory: directory, segments: named, defs: defs)
-        self.rollupState = Mutex(defs)
+        self.rollupState = Locked(defs)
         self.sidecars = RollupSidecars(directory: directory)
         try FileIO.makeDirectories(directory + "/wal")
         let walDir = directory + "/wal"

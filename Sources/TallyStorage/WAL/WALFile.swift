@@ -100,31 +100,35 @@ public enum WALReader {
             let path = dir + "/" + name
             let isLast = fi == files.count - 1
             let data = try FileIO.readAll(path)
-            let end = try data.withUnsafeBytes { buf -> Int? in
-                var off = 0
-                while off < buf.count {
-                    switch parse(buf, at: off, path: path) {
-                    case .record(let seq, let batch, let next):
-                        if let last = out.records.last, seq <= last.seq {
-                            throw StorageError.corrupt(path: path, detail: "sequence \(seq) after \(last.seq) at offset \(off)")
-                        }
-                        out.records.append((seq, batch))
-                        off = next
-                    case .bad(let why, let mayBeTorn):
-                        // A torn write can only be the last thing written: in the newest file, with
-                        // nothing valid after it.
-                        if isLast && mayBeTorn && !hasValidRecordAfter(buf, off + 1, path: path) {
-                            out.notes.append("\(path): cut a torn tail of \(buf.count - off) bytes at offset \(off) (\(why))")
-                            return off
-                        }
-                        throw StorageError.corrupt(path: path, detail: "\(why) at offset \(off)")
-                    }
-                }
-                return nil
-            }
+            let end = try data.withUnsafeBytes { try scan($0, path: path, isNewest: isLast, into: &out) }
             if let end, truncateTornTail { try FileIO.truncate(path, to: end) }
         }
         return out
+    }
+
+    /// Appends the records of one WAL file's bytes to `out`; returns the offset where a torn tail
+    /// starts (to truncate at) or nil when the file is whole. Only the newest file may have a torn tail.
+    static func scan(_ buf: UnsafeRawBufferPointer, path: String, isNewest: Bool, into out: inout WALRecovery) throws -> Int? {
+        var off = 0
+        while off < buf.count {
+            switch parse(buf, at: off, path: path) {
+            case .record(let seq, let batch, let next):
+                if let last = out.records.last, seq <= last.seq {
+                    throw StorageError.corrupt(path: path, detail: "sequence \(seq) after \(last.seq) at offset \(off)")
+                }
+                out.records.append((seq, batch))
+                off = next
+            case .bad(let why, let mayBeTorn):
+                // A torn write can only be the last thing written: in the newest file, with
+                // nothing valid after it.
+                if isNewest && mayBeTorn && !hasValidRecordAfter(buf, off + 1, path: path) {
+                    out.notes.append("\(path): cut a torn tail of \(buf.count - off) bytes at offset \(off) (\(why))")
+                    return off
+                }
+                throw StorageError.corrupt(path: path, detail: "\(why) at offset \(off)")
+            }
+        }
+        return nil
     }
 
     enum Parsed {

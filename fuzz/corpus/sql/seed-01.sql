@@ -1,0 +1,1 @@
+SELECT a.name, count(*) AS calls, round(avg(m.handle_s)) AS aht_s, round(avg(m.quality_score), 2) AS quality FROM agent_metrics m JOIN agents a ON a.agent_id = m.agent_id GROUP BY a.name ORDER BY calls DESC LIMIT 5

@@ -1,0 +1,1 @@
+SELECT sector, count(*) AS calls, round(avg(handle_s)) AS aht_s FROM agent_metrics WHERE started_at >= TIMESTAMP '2024-01-01' GROUP BY sector

@@ -1,0 +1,1 @@
+SELECT outcome, count(*) AS calls FROM agent_metrics GROUP BY outcome ORDER BY calls DESC LIMIT 3;

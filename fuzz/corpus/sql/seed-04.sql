@@ -1,0 +1,1 @@
+WITH t AS (SELECT agent_id, sum(talk_s) s FROM agent_metrics GROUP BY 1) SELECT * FROM t WHERE s > (SELECT avg(s) FROM t)

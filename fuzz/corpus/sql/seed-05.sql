@@ -1,0 +1,1 @@
+SELECT DISTINCT queue FROM queue_events WHERE event IN ('answered', 'abandoned') AND at BETWEEN now() - INTERVAL '7 days' AND now()

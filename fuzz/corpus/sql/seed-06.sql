@@ -1,0 +1,1 @@
+SELECT count_if(first_contact_resolved) * 100.0 / count(*) AS fcr FROM agent_metrics WHERE sector = $1

@@ -1,0 +1,1 @@
+SELECT time_bucket(INTERVAL '15 minutes', started_at, 'Europe/Berlin') b, count(*) FILTER (WHERE outcome = 'abandoned') FROM agent_metrics GROUP BY b ORDER BY b NULLS LAST

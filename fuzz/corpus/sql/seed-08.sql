@@ -1,0 +1,1 @@
+SELECT time_bucket_gapfill(INTERVAL '1 hour', at, TIMESTAMP '2024-01-01', TIMESTAMP '2024-01-02') h, count(*) FROM queue_events GROUP BY h

@@ -1,0 +1,1 @@
+SELECT agent_id, row_number() OVER (PARTITION BY sector ORDER BY handle_s DESC) rn, sum(talk_s) OVER (ORDER BY started_at ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) FROM agent_metrics

@@ -1,0 +1,1 @@
+SELECT lag(handle_s, 1) OVER (ORDER BY started_at), lead(handle_s) OVER (ORDER BY started_at), rank() OVER (ORDER BY cost), dense_rank() OVER (ORDER BY cost) FROM agent_metrics

@@ -1,0 +1,1 @@
+SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY queue_wait_s), quantile_disc(talk_s, 0.5), median(hold_s), approx_quantile(wrap_s, 0.99), stddev(cost), var_pop(revenue) FROM agent_metrics

@@ -1,0 +1,1 @@
+SELECT arg_max(agent_id, quality_score), arg_min(agent_id, cost), bool_and(transferred), bool_or(transferred), any_value(channel) FROM agent_metrics

@@ -1,0 +1,1 @@
+SELECT CASE WHEN handle_s > 600 THEN 'long' WHEN handle_s IS NULL THEN NULL ELSE 'short' END, CAST(talk_s AS DOUBLE), hold_s::BIGINT FROM agent_metrics

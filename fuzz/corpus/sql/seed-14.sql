@@ -1,0 +1,1 @@
+SELECT date_trunc('day', started_at), extract(hour FROM started_at), hour_of_week(started_at, 'America/New_York'), started_at AT TIME ZONE 'UTC', date_diff('minute', started_at, ended_at), epoch(ended_at), add_months(started_at, -2) FROM agent_metrics

@@ -1,0 +1,1 @@
+SELECT lower(name), upper(team), length(name), concat(name, '-', team), name || '/' || sector, substring(name, 2, 3), replace(name, 'a', 'b'), trim(team), starts_with(name, 'A'), contains(name, 'x') FROM agents WHERE name LIKE 'A%' OR name ILIKE '%z_'

@@ -1,0 +1,1 @@
+SELECT coalesce(agent_id, -1), nullif(queue, ''), greatest(talk_s, hold_s, 0), least(1.5e3, cost) FROM agent_metrics WHERE queue IS NOT NULL AND channel IS DISTINCT FROM 'chat'

@@ -1,0 +1,1 @@
+SELECT * FROM (SELECT sector, count(*) c FROM agents GROUP BY sector) s WHERE EXISTS (SELECT 1 FROM agent_metrics m WHERE m.sector = s.sector) UNION ALL SELECT 'x', 0

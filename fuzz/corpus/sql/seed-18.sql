@@ -1,0 +1,1 @@
+SELECT sector FROM agents INTERSECT SELECT sector FROM agent_metrics EXCEPT SELECT 'retail' ORDER BY 1 LIMIT 10 OFFSET 2

@@ -1,0 +1,1 @@
+SELECT a.agent_id FROM agents a LEFT JOIN agent_metrics m USING (agent_id) WHERE m.call_id IS NULL

@@ -1,0 +1,1 @@
+EXPLAIN SELECT sector, avg(quality_score) FROM agent_metrics GROUP BY sector HAVING count(*) > 10

@@ -1,0 +1,1 @@
+EXPLAIN ANALYZE SELECT count(DISTINCT agent_id) FROM agent_metrics

@@ -1,0 +1,1 @@
+CREATE TABLE IF NOT EXISTS t (id BIGINT NOT NULL, at TIMESTAMP, v DOUBLE, s VARCHAR, b BOOLEAN) WITH (time_column = at, ttl = '30 days'); INSERT INTO t VALUES (1, TIMESTAMP '2024-01-01 10:00:00', 1.5, 'x''y', true), (2, NULL, -0.0, NULL, false); DROP TABLE t

@@ -1,0 +1,1 @@
+INSERT INTO agents (agent_id, sector) SELECT agent_id + 1, sector FROM agents WHERE agent_id < 10

@@ -1,0 +1,1 @@
+COPY agents FROM 'agents.csv' (HEADER, DELIMITER ','); COPY (SELECT * FROM agents) TO 'out.json' (FORMAT json)

@@ -1,0 +1,1 @@
+SHOW TABLES; DESCRIBE agent_metrics; PREPARE q (VARCHAR) AS SELECT count(*) FROM agents WHERE sector = $1; EXECUTE q('retail'); DEALLOCATE PREPARE q; DEALLOCATE ALL

@@ -1,0 +1,1 @@
+SELECT INTERVAL '1 year 2 months 3 days 04:05:06.789', TIMESTAMP '2024-02-29 23:59:59.999999', to_timestamp(1700000000), now() - INTERVAL '90 minutes'

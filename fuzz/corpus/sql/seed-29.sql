@@ -1,0 +1,1 @@
+SELECT x FROM (VALUES (1), (2), (NULL)) v(x) WHERE x IN (SELECT agent_id FROM agents) OR x NOT IN (1, 2)

@@ -1,0 +1,1 @@
+SELECT sector, count(*) FROM agent_metrics GROUP BY ALL ORDER BY ALL

@@ -1,0 +1,1 @@
+SELECT * FROM agent_metrics WHERE started_at >= '2024-01-01' AND handle_s > (SELECT max(handle_s) FROM agent_metrics) - 10 ORDER BY started_at DESC NULLS FIRST LIMIT $2

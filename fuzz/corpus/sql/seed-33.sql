@@ -1,0 +1,1 @@
+select Sector , COUNT ( * ) from AGENTS group by 1 order by 2 desc

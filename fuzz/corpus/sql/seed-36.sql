@@ -1,0 +1,1 @@
+SELECT sectr, count(*) FROM agent_metrics GROUP BY 1
