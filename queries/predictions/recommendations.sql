@@ -26,9 +26,10 @@
 --   calls are 0), forecast by seasonal naive with a weekly season (each hour expects the calls of
 --   the same hour one week earlier); AHT is last week's (handled calls started in the 7 days
 --   before, rounded to 0.1 s); staffing_plan applies Erlang C per hour with the target, occupancy
---   cap and shrinkage, and merges consecutive hours needing the same agents. Hours are UTC hours
---   (local hours in zones with whole-hour offsets); on a fall-back day both 1 a.m. hours share
---   one row staffed for the busier. Hours needing no agent are left out.
+--   cap and shrinkage, and merges consecutive hours needing the same agents. Hours are the UTC hours
+--   starting in the local day (its local hours in zones with whole-hour offsets); on a fall-back
+--   day both 1 a.m. hours share one row staffed for the busier. Hours needing no agent, and days
+--   whose week before had no handled call (no AHT), have no staffing rows. With `sector`, staffing and AHT use that sector's calls, quality its agents' reviews.
 -- quality: mean quality score (the five dimensions, KPIS.md) of the reviews made in the
 --   `recent_days` local days before `day` against the `baseline_days` local days before those.
 -- aht: per agent, AHT of each local day (handled calls counted on the day their wrap ends, Genesys;
@@ -48,6 +49,7 @@ p AS (
     FROM local_midnight m
 ),
 staffing AS (
+    SELECT * FROM (
     SELECT 'staffing' AS kind, CAST(NULL AS BIGINT) AS agent_id, s.start_at, s.end_at,
            replace(s.recommendation, ' UTC: ', ' ' || $zone || ': ') AS recommendation,
            s.calls, s.agents, s.scheduled,
@@ -67,15 +69,17 @@ staffing AS (
                               UNION ALL SELECT time_bucket(INTERVAL '1 hour', p.day_at - INTERVAL '14 days'), 0 FROM p
                               UNION ALL SELECT time_bucket(INTERVAL '1 hour', p.day_at - INTERVAL '1 second'), 0 FROM p) h
                         GROUP BY 1),
-                       horizon => 26, model => 'seasonal_naive', season => 168) f, p
+                       horizon => 26, model => 'seasonal_naive', season => 168, step_s => 3600) f, p
          WHERE f.target_at < p.next_at
          GROUP BY 1),
-        aht_s => (SELECT round(sum(coalesce(talk_s, 0) + coalesce(hold_s, 0) + coalesce(wrap_s, 0)) / count(*), 1)
+        -- No handled call last week: no AHT, so no staffing rows (filtered below); 1 s only keeps staffing_plan going.
+        aht_s => coalesce((SELECT round(sum(coalesce(talk_s, 0) + coalesce(hold_s, 0) + coalesce(wrap_s, 0)) / count(*), 1)
                   FROM agent_metrics, p
                   WHERE started_at >= p.day_at - INTERVAL '7 days' AND started_at < p.day_at AND outcome <> 'abandoned'
-                    AND ($sector IS NULL OR sector = $sector)),
+                    AND ($sector IS NULL OR sector = $sector)), 1),
         target_sl => $target_sl, target_t => $target_t, shrinkage => $shrinkage, max_occupancy => $max_occupancy) s
-    WHERE s.agents > 0
+    ) x
+    WHERE x.agents > 0 AND x.aht_s IS NOT NULL
 ),
 quality AS (
     SELECT q.agent_id, a.name, p.recent_at, p.day_at,
