@@ -9,7 +9,8 @@ struct ReportCommand: ParsableCommand {
         abstract: "Write a tenant's daily report (Markdown and one CSV per section) from the KPI library.",
         discussion: """
             Runs the library's queries for one local day of the tenant — reports/daily, the hourly \
-            trend, agents, top performers, quality, satisfaction, feedback and money — and writes \
+            trend, agents, top performers, quality, satisfaction, feedback, money and the next day's \
+            recommendations — and writes \
             report.md and <section>.csv into --out. Exit status 1 when a query fails or the day, \
             zone or store is wrong.
             """
@@ -96,6 +97,14 @@ struct DailyReport {
 
     var dayText: String { String(format: "%04d-%02d-%02d", day.year!, day.month!, day.day!) }
 
+    /// The local day after the report's, YYYY-MM-DD.
+    var nextDayText: String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        let d = cal.dateComponents([.year, .month, .day], from: cal.date(byAdding: .day, value: 1, to: cal.date(from: day)!)!)
+        return String(format: "%04d-%02d-%02d", d.year!, d.month!, d.day!)
+    }
+
     static func utc(_ d: Date) -> String {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
@@ -120,6 +129,9 @@ struct DailyReport {
             Section(title: "Feedback categories", file: "feedback", query: "satisfaction/feedback_categories", arguments: [since, until]),
             Section(title: "Money (cost_analysis days starting in the period)", file: "revenue", query: "revenue/summary", arguments: [since, until]),
             Section(title: "Cost by component", file: "cost_breakdown", query: "revenue/cost_breakdown", arguments: [since, until]),
+            // For the day after: its staffing, and agents judged on the week that ends with the report's day.
+            Section(title: "Recommendations for \(nextDayText)", file: "recommendations", query: "predictions/recommendations",
+                    arguments: [RunArgument(name: "day", value: nextDayText), z]),
         ]
     }
 

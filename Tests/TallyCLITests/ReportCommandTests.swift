@@ -20,7 +20,7 @@ import Testing
         #expect(md.hasPrefix("# Daily report — t03, 2025-01-09 (America/New_York)"))
         #expect(md.contains("Local day from 2025-01-09 05:00:00 to 2025-01-10 05:00:00 UTC"))
         for title in ["Summary by sector", "Hour by hour", "Agents", "Top performers", "Quality by dimension", "CSAT and NPS",
-                      "Feedback categories", "Money", "Cost by component"] {
+                      "Feedback categories", "Money", "Cost by component", "Recommendations for 2025-01-10"] {
             #expect(md.contains("\n## \(title)"), "report.md has no section \(title)")
         }
         // Each CSV is the library query's answer for the day, as \run prints it in CSV.
@@ -29,6 +29,7 @@ import Testing
             ("hourly", "\\run performance/trends since='2025-01-09 05:00:00' until='2025-01-10 05:00:00' bucket='1 hour' zone='America/New_York'"),
             ("agents", "\\run performance/agents since='2025-01-09 05:00:00' until='2025-01-10 05:00:00'"),
             ("cost_breakdown", "\\run revenue/cost_breakdown since='2025-01-09 05:00:00' until='2025-01-10 05:00:00'"),
+            ("recommendations", "\\run predictions/recommendations day='2025-01-10' zone='America/New_York'"),
         ]
         for c in checks {
             let csv = try String(contentsOfFile: out + "/" + c.file + ".csv", encoding: .utf8)
@@ -36,6 +37,9 @@ import Testing
             #expect(repl.status == 0, "\(repl.stderr)")
             #expect(csv == repl.stdout, "\(c.file).csv differs from \(c.run)")
         }
+        // The next day's staffing is there (the store has the week before it).
+        let recs = try String(contentsOfFile: out + "/recommendations.csv", encoding: .utf8)
+        #expect(recs.contains("\nstaffing,"), "recommendations.csv has no staffing row: \(recs)")
         // 24 local hours, and the day's calls add up to the summary's overall row.
         let hourly = try String(contentsOfFile: out + "/hourly.csv", encoding: .utf8).split(separator: "\n").dropFirst()
         #expect(hourly.count == 24)
