@@ -78,3 +78,29 @@ t = [evaluate("volume_surge", vol, hour, lambda d, l: True),
      evaluate("csat_drop", csq + csa, day, lambda d, l: (l["queue"] != "" and d.get("queue") == l["queue"]) or (l["agent_id"] != "" and d.get("agent_id") == l["agent_id"]))]
 tp = sum(x[0] for x in t); n = sum(x[1] for x in t); f = sum(x[2] for x in t); L = sum(x[3] for x in t)
 print(f"  overall: precision {tp/n:.2f} ({tp}/{n}), recall {f/L:.2f} ({f}/{L})")
+
+# ---- the same labels, series built for each kind and scored over runs of days (span, weighted) ----
+# aht_spike: per agent and day the mean of ln(handle_s), weighted by its calls (the spike multiplies
+# every call, so it shifts the log mean by ln(magnitude) whatever the agent's mix of long calls).
+# csat_drop: per queue and day the mean csat; per agent and day the mean of (csat − that day's
+# queue mean), so that a queue's drop does not show as a drop of every agent on it and vice versa.
+# Both weighted by surveys/calls, runs of up to SPAN days, threshold SPAN_T (tuned on seed 1).
+span, span_t = os.environ.get("SPAN", "3"), os.environ.get("SPAN_T", "5")
+def detect2(select, sign):
+    rows = q(f"SELECT * FROM anomalies(({select}), threshold => {span_t}, season => 1, span => {span}, weighted => true) WHERE score {'>' if sign > 0 else '<'} 0", ALL)
+    return [r for r in rows if keep(r["client_id"])]
+aht2 = detect2("SELECT client_id, agent_id, time_bucket(INTERVAL '1 day', started_at), avg(ln(handle_s + 1)), count(*) FROM agent_metrics "
+               "WHERE handle_s IS NOT NULL AND agent_id IS NOT NULL GROUP BY 1, 2, 3", +1)
+qday = ("(SELECT s.client_id, m.queue, time_bucket(INTERVAL '1 day', s.surveyed_at) AS d, avg(s.csat) AS qc FROM customer_satisfaction s "
+        "JOIN agent_metrics m ON m.client_id = s.client_id AND m.call_id = s.call_id WHERE s.csat IS NOT NULL GROUP BY 1, 2, 3)")
+csq2 = detect2("SELECT s.client_id, m.queue, time_bucket(INTERVAL '1 day', s.surveyed_at), avg(s.csat), count(*) FROM customer_satisfaction s "
+               "JOIN agent_metrics m ON m.client_id = s.client_id AND m.call_id = s.call_id WHERE s.csat IS NOT NULL GROUP BY 1, 2, 3", -1)
+csa2 = detect2("SELECT s.client_id, s.agent_id, time_bucket(INTERVAL '1 day', s.surveyed_at), avg(s.csat - q.qc), count(*) FROM customer_satisfaction s "
+               f"JOIN agent_metrics m ON m.client_id = s.client_id AND m.call_id = s.call_id JOIN {qday} q ON q.client_id = s.client_id AND q.queue = m.queue "
+               "AND q.d = time_bucket(INTERVAL '1 day', s.surveyed_at) WHERE s.csat IS NOT NULL AND s.agent_id IS NOT NULL GROUP BY 1, 2, 3", -1)
+print(f"anomalies, weighted runs of up to {span} days (threshold {span_t}) for aht_spike and csat_drop; volume_surge as above:")
+t2 = [t[0],
+      evaluate("aht_spike", aht2, day, lambda d, l: d["agent_id"] == l["agent_id"]),
+      evaluate("csat_drop", csq2 + csa2, day, lambda d, l: (l["queue"] != "" and d.get("queue") == l["queue"]) or (l["agent_id"] != "" and d.get("agent_id") == l["agent_id"]))]
+tp = sum(x[0] for x in t2); n = sum(x[1] for x in t2); f = sum(x[2] for x in t2); L = sum(x[3] for x in t2)
+print(f"  overall: precision {tp/n:.2f} ({tp}/{n}), recall {f/L:.2f} ({f}/{L})")
