@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Forecast accuracy and anomaly precision/recall of Tally's analytics functions on generated data.
 
-Usage: [TOP=n] analytics_accuracy.py TALLY DATA_DIR TENANT [THRESHOLD]
+Usage: [TOP=n] [ORACLE=expected.csv] [FORECAST_ONLY=1] [SPAN=3 SPAN_T=5] analytics_accuracy.py TALLY DATA_DIR TENANT [THRESHOLD]
   DATA_DIR from `tally generate`; labels come from its injected_anomalies table; TOP=n keeps
   tenants t01..tn for the anomaly figures. The queries are the ones README recommends.
 """
-import csv, io, subprocess, sys
+import csv, io, os, subprocess, sys
 from collections import defaultdict
 from datetime import datetime, timedelta
 
@@ -40,6 +40,21 @@ def score(model):
 for m in ["seasonal_naive", "holt_winters", "auto"]:
     w, mase, chosen = score(m)
     print(f"  forecast {m:15s} wMAPE {w*100:5.1f} %  MASE {mase:.2f}  (model {chosen})")
+# The floor: `tally generate --expected-arrivals FILE` (same --rows/--days/--tenants/--seed) gives the
+# generator's expected hourly arrivals, from the calendar alone (what a perfect model could know a
+# week ahead) and × the day's busyness (what only the day itself reveals; then only Poisson noise is left).
+if os.environ.get("ORACLE"):
+    exp = {r["hour"]: r for r in csv.DictReader(open(os.environ["ORACLE"])) if r["client_id"] == tenant}
+    test_hours = [(cut + timedelta(hours=i)).strftime("%Y-%m-%d %H:%M:%S") for i in range(168)]
+    y = [actual.get(t, 0.0) for t in test_hours]
+    for col, name in (("expected_calendar", "oracle: calendar"), ("expected_with_busyness", "oracle: × day busyness")):
+        f = [float(exp[t][col]) for t in test_hours]
+        print(f"  forecast {name:23s} wMAPE {sum(abs(a - b) for a, b in zip(y, f)) / sum(y) * 100:5.1f} %")
+    # Sanity: the expectation sums to the tenant's calls over the whole period (surges aside).
+    print(f"  expected calls over the period {sum(float(r['expected_with_busyness']) for r in exp.values()):.0f}")
+
+if os.environ.get("FORECAST_ONLY"):
+    sys.exit(0)
 
 # ---- anomalies: every tenant, against injected_anomalies ----
 ALL = ["--all-tenants"]

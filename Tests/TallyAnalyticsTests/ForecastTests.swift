@@ -47,6 +47,15 @@ import TallyStorage
         #expect(throws: (any Error).self) { try HoltWinters.fit(Array(y[..<200]), season: 168) }
     }
 
+    @Test func autoPoolsSeveralHeldOutSeasons() throws {
+        // A trend for six weeks, then a seventh that repeats the sixth: seasonal naive is perfect on
+        // that last week alone (a one-week holdout picks it), Holt-Winters wins the three before.
+        var y = Self.seasonal(weeks: 7, noise: 1, trend: 0.2)
+        for i in 0..<168 { y[6 * 168 + i] = y[5 * 168 + i] }
+        #expect(try Forecaster.choose(y, season: 168) == "holt_winters")
+        #expect(Forecaster.selectionSeasons == 4)
+    }
+
     @Test func accuracyMeasures() {
         #expect(Accuracy.wmape(actual: [10, 0, 30], forecast: [12, 1, 27]) == 6.0 / 40)
         #expect(Accuracy.wmape(actual: [0, 0], forecast: [1, 1]) == nil)
