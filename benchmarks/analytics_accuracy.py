@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Forecast accuracy and anomaly precision/recall of Tally's analytics functions on generated data.
 
-Usage: [TOP=n] [ORACLE=expected.csv] [FORECAST_ONLY=1] [SPAN=3 SPAN_T=5] analytics_accuracy.py TALLY DATA_DIR TENANT [THRESHOLD]
+Usage: [TOP=n] [ORACLE=expected.csv] [FORECAST_ONLY=1] analytics_accuracy.py TALLY DATA_DIR TENANT [THRESHOLD]
   DATA_DIR from `tally generate`; labels come from its injected_anomalies table; TOP=n keeps
   tenants t01..tn for the anomaly figures. The queries are the ones README recommends.
 """
@@ -95,25 +95,27 @@ tp = sum(x[0] for x in t); n = sum(x[1] for x in t); f = sum(x[2] for x in t); L
 print(f"  overall: precision {tp/n:.2f} ({tp}/{n}), recall {f/L:.2f} ({f}/{L})")
 
 # ---- the same labels, series built for each kind and scored over runs of days (span, weighted) ----
-# aht_spike: per agent and day the mean of ln(handle_s), weighted by its calls (the spike multiplies
-# every call, so it shifts the log mean by ln(magnitude) whatever the agent's mix of long calls).
+# aht_spike: per agent and day the mean of ln(handle_s) less the tenant's mean for the call's queue,
+# channel and outcome, weighted by its calls (the spike multiplies every call, so it shifts this by
+# ln(magnitude) whatever the agent's mix of calls that day); runs of up to 5 days, threshold 4.5.
 # csat_drop: per queue and day the mean csat; per agent and day the mean of (csat − that day's
 # queue mean), so that a queue's drop does not show as a drop of every agent on it and vice versa.
-# Both weighted by surveys/calls, runs of up to SPAN days, threshold SPAN_T (tuned on seed 1).
-span, span_t = os.environ.get("SPAN", "3"), os.environ.get("SPAN_T", "5")
-def detect2(select, sign):
-    rows = q(f"SELECT * FROM anomalies(({select}), threshold => {span_t}, season => 1, span => {span}, weighted => true) WHERE score {'>' if sign > 0 else '<'} 0", ALL)
+# Weighted by surveys, runs of up to 3 days, threshold 5. Spans and thresholds were tuned on seed 1.
+def detect2(select, sign, span, threshold):
+    rows = q(f"SELECT * FROM anomalies(({select}), threshold => {threshold}, season => 1, span => {span}, weighted => true) WHERE score {'>' if sign > 0 else '<'} 0", ALL)
     return [r for r in rows if keep(r["client_id"])]
-aht2 = detect2("SELECT client_id, agent_id, time_bucket(INTERVAL '1 day', started_at), avg(ln(handle_s + 1)), count(*) FROM agent_metrics "
-               "WHERE handle_s IS NOT NULL AND agent_id IS NOT NULL GROUP BY 1, 2, 3", +1)
+aht2 = detect2("SELECT m.client_id, m.agent_id, time_bucket(INTERVAL '1 day', m.started_at), avg(ln(m.handle_s + 1) - g.gl), count(*) FROM agent_metrics m "
+               "JOIN (SELECT client_id, queue, channel, outcome, avg(ln(handle_s + 1)) AS gl FROM agent_metrics WHERE handle_s IS NOT NULL GROUP BY 1, 2, 3, 4) g "
+               "ON g.client_id = m.client_id AND g.queue = m.queue AND g.channel = m.channel AND g.outcome = m.outcome "
+               "WHERE m.handle_s IS NOT NULL AND m.agent_id IS NOT NULL GROUP BY 1, 2, 3", +1, 5, 4.5)
 qday = ("(SELECT s.client_id, m.queue, time_bucket(INTERVAL '1 day', s.surveyed_at) AS d, avg(s.csat) AS qc FROM customer_satisfaction s "
         "JOIN agent_metrics m ON m.client_id = s.client_id AND m.call_id = s.call_id WHERE s.csat IS NOT NULL GROUP BY 1, 2, 3)")
 csq2 = detect2("SELECT s.client_id, m.queue, time_bucket(INTERVAL '1 day', s.surveyed_at), avg(s.csat), count(*) FROM customer_satisfaction s "
-               "JOIN agent_metrics m ON m.client_id = s.client_id AND m.call_id = s.call_id WHERE s.csat IS NOT NULL GROUP BY 1, 2, 3", -1)
+               "JOIN agent_metrics m ON m.client_id = s.client_id AND m.call_id = s.call_id WHERE s.csat IS NOT NULL GROUP BY 1, 2, 3", -1, 3, 5)
 csa2 = detect2("SELECT s.client_id, s.agent_id, time_bucket(INTERVAL '1 day', s.surveyed_at), avg(s.csat - q.qc), count(*) FROM customer_satisfaction s "
                f"JOIN agent_metrics m ON m.client_id = s.client_id AND m.call_id = s.call_id JOIN {qday} q ON q.client_id = s.client_id AND q.queue = m.queue "
-               "AND q.d = time_bucket(INTERVAL '1 day', s.surveyed_at) WHERE s.csat IS NOT NULL AND s.agent_id IS NOT NULL GROUP BY 1, 2, 3", -1)
-print(f"anomalies, weighted runs of up to {span} days (threshold {span_t}) for aht_spike and csat_drop; volume_surge as above:")
+               "AND q.d = time_bucket(INTERVAL '1 day', s.surveyed_at) WHERE s.csat IS NOT NULL AND s.agent_id IS NOT NULL GROUP BY 1, 2, 3", -1, 3, 5)
+print("anomalies, weighted runs (aht_spike: span 5, threshold 4.5; csat_drop: span 3, threshold 5); volume_surge as above:")
 t2 = [t[0],
       evaluate("aht_spike", aht2, day, lambda d, l: d["agent_id"] == l["agent_id"]),
       evaluate("csat_drop", csq2 + csa2, day, lambda d, l: (l["queue"] != "" and d.get("queue") == l["queue"]) or (l["agent_id"] != "" and d.get("agent_id") == l["agent_id"]))]
