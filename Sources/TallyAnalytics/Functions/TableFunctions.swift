@@ -3,7 +3,7 @@ import TallyStorage
 
 /// forecast(...) and anomalies(...) as table functions over a (SELECT …) series argument.
 enum TableFunctions {
-    static let forecastSignature = "forecast(series (SELECT [key, …] bucket, value …), horizon [, model 'auto'|'seasonal_naive'|'holt_winters' [, season]])"
+    static let forecastSignature = "forecast(series (SELECT [key, …] bucket, value …), horizon [, model 'auto'|'seasonal_naive'|'holt_winters'|'holt_winters_season' [, season]])"
     static let anomaliesSignature = "anomalies(series (SELECT [key, …] bucket, value …) [, method 'mad_seasonal'|'rolling_z' [, threshold [, window]]] [, season, min_scale, level_window, transform 'none'|'sqrt'|'log', span, weighted])"
 
     static func register(into r: FunctionRegistry) {
