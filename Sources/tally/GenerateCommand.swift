@@ -13,7 +13,7 @@ struct GenerateCommand: ParsableCommand {
     )
 
     @Option(name: .long, help: "Data directory to write (created; tenants already in it are left alone).")
-    var data: String
+    var data: String?
     @Option(name: .long, help: "Total agent_metrics rows across tenants (other tables scale with it).")
     var rows: Int = 1_000_000
     @Option(name: .long, help: "Number of tenants (sizes follow a Zipf-like law).")
@@ -26,8 +26,15 @@ struct GenerateCommand: ParsableCommand {
     var csv: String?
     @Option(name: .long, help: "Tenants generated at once (default: one per core).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .long, help: "Instead of data, write the generator's expected hourly arrivals per tenant (calendar, and × the day's busyness) to this CSV.")
+    var expectedArrivals: String?
 
     func run() throws {
+        if let path = expectedArrivals {
+            try writeExpectedArrivals(to: path)
+            return
+        }
+        guard let data else { throw ValidationError("--data is required (the directory to generate into)") }
         // Generation churns through large short-lived batches; keeping freed memory in the process
         // instead of returning it to the kernel (and faulting it back) saves about a fifth of the time.
         _ = glibcMallopt(-1, 512 << 20) // M_TRIM_THRESHOLD
@@ -36,6 +43,22 @@ struct GenerateCommand: ParsableCommand {
             print(line)
         }
         print(report.summary)
+    }
+
+    /// One row per tenant and hour: client_id, hour (UTC), expected_calendar, expected_with_busyness.
+    private func writeExpectedArrivals(to path: String) throws {
+        let gen = Generator(config: GeneratorConfig(seed: seed, tenants: tenants, callRows: rows, days: days, start: GeneratorConfig.defaultStart))
+        var out = "client_id,hour,expected_calendar,expected_with_busyness\n"
+        for plan in gen.tenants {
+            let e = gen.expectedArrivals(tenant: plan)
+            for h in e.calendar.indices {
+                let at = Value.timestamp((e.startSeconds + Int64(h) * 3600) * 1_000_000)
+                out += "\(plan.id),\(at),\(e.calendar[h]),\(e.withBusyness[h])\n"
+            }
+        }
+        guard FileManager.default.createFile(atPath: path, contents: Data(out.utf8)) else {
+            throw ValidationError("cannot write --expected-arrivals file \(path)")
+        }
     }
 }
 

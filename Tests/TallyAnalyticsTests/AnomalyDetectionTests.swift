@@ -80,4 +80,71 @@ import TallyStorage
             Issue.record("unknown method accepted")
         } catch { #expect("\(error)".contains("mad_seasonal")) }
     }
+
+    /// 120 days of bell-shaped noise (SD ≈ 1.15) with days 50–53 raised by 3 (≈ 2.6 SD each).
+    static func shiftedDays() -> [Double] {
+        var rng = SplitMix(seed: 21)
+        var y: [Double] = (0..<120).map { _ in
+            var noise = 0.0
+            for _ in 0..<4 { noise += Double(rng.next() % 2001) / 1000 - 1 }
+            return 10 + noise
+        }
+        for d in 50...53 { y[d] += 3 }
+        return y
+    }
+
+    @Test func spanFindsASeveralDayShiftThatSingleDaysMiss() {
+        let s = TimeSeries(start: Self.base, step: 24 * Self.hour, values: Self.shiftedDays())
+        let single = AnomalyDetector.madSeasonal(s, season: 1, threshold: 3.5, minScale: 0)
+        let runs = AnomalyDetector.madSeasonal(s, season: 1, threshold: 3.5, minScale: 0, span: 4)
+        // Four days of 2.6 SD score ≈ 2.6·4/√4 = 5.2 together, below 3.5 one by one. A neighbour that
+        // leans the same way by ≥ 1 SD by chance may join the run: at most one such day.
+        let inside = runs.filter { (50...53).contains($0.index) }
+        #expect(inside.count >= 3 && runs.count - inside.count <= 1 && runs.allSatisfy { $0.score > 3.5 })
+        #expect(single.filter { (50...53).contains($0.index) }.count < inside.count)
+        // Pure noise: runs of up to four days flag nothing either.
+        var quiet = Self.shiftedDays()
+        for d in 50...53 { quiet[d] -= 3 }
+        #expect(AnomalyDetector.madSeasonal(TimeSeries(start: Self.base, step: 24 * Self.hour, values: quiet), season: 1,
+                                            threshold: 3.5, minScale: 0, span: 4).isEmpty)
+    }
+
+    @Test func weightsTrustValuesBackedByMoreObservations() {
+        // Twenty daily means alternating 10.1 / 9.9 from 25 calls each; days 5 and 12 are 12, day 5
+        // from a single call. Leave-one-out medians are 10.1, so e = 0, −0.2 or 1.9 and
+        // σ = MAD(e·√w)/0.6745 = 1.0/0.6745: day 12 scores 1.9·5/σ ≈ 6.4, day 5 1.9/σ ≈ 1.3.
+        var y = (0..<20).map { $0 % 2 == 0 ? 10.1 : 9.9 }
+        var w = [Double](repeating: 25, count: 20)
+        y[5] = 12; w[5] = 1
+        y[12] = 12
+        let s = TimeSeries(start: Self.base, step: 24 * Self.hour, values: y, weights: w)
+        let found = AnomalyDetector.madSeasonal(s, season: 1, threshold: 3.5, minScale: 0)
+        #expect(found.map(\.index) == [12])
+        #expect(abs((found.first?.score ?? 0) - 1.9 * 5 * 0.6745) < 1e-9)
+        let unweighted = AnomalyDetector.madSeasonal(TimeSeries(start: Self.base, step: 24 * Self.hour, values: y), season: 1, threshold: 3.5, minScale: 0)
+        #expect(unweighted.map(\.index) == [5, 12])
+    }
+
+    @Test func weightedSpanThroughSQL() throws {
+        let f = try AnalyticsFixture(schema: DataModel.schemaSQL + "CREATE TABLE d (agent_id INTEGER, day TIMESTAMP, aht DOUBLE, calls INTEGER);")
+        let y = Self.shiftedDays()
+        let rows = y.indices.map { "(3, '\(Value.timestamp(Self.base + Int64($0) * 24 * Self.hour))', \(y[$0]), 20)" }
+        _ = try f.session.execute("INSERT INTO d VALUES " + rows.joined(separator: ", "))
+        let out = try f.rows("SELECT agent_id, bucket FROM anomalies((SELECT agent_id, day, aht, calls FROM d), season => 1, span => 4, weighted => true) WHERE score > 0")
+        let days = out.map { row -> Int in
+            guard case .timestamp(let t) = row[1] else { return -1 }
+            return Int((t - Self.base) / (24 * Self.hour))
+        }
+        let inside = days.filter { (50...53).contains($0) }.count
+        #expect(inside >= 3 && days.count - inside <= 1)
+        #expect(out.allSatisfy { $0[0] == .int(3) })
+        do {
+            _ = try f.rows("SELECT * FROM anomalies((SELECT day, aht, CAST(calls AS VARCHAR) FROM d), weighted => true)")
+            Issue.record("a text weight column was accepted")
+        } catch { #expect("\(error)".contains("weight")) }
+        do {
+            _ = try f.rows("SELECT * FROM anomalies((SELECT day, aht FROM d), method => 'rolling_z', span => 3)")
+            Issue.record("span accepted for rolling_z")
+        } catch { #expect("\(error)".contains("mad_seasonal")) }
+    }
 }

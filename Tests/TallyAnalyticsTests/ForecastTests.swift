@@ -47,6 +47,36 @@ import TallyStorage
         #expect(throws: (any Error).self) { try HoltWinters.fit(Array(y[..<200]), season: 168) }
     }
 
+    @Test func autoPoolsSeveralHeldOutSeasons() throws {
+        // A trend for six weeks, then a seventh that repeats the sixth: seasonal naive is perfect on
+        // that last week alone (a one-week holdout picks it), Holt-Winters wins the three before.
+        var y = Self.seasonal(weeks: 7, noise: 1, trend: 0.2)
+        for i in 0..<168 { y[6 * 168 + i] = y[5 * 168 + i] }
+        #expect(try Forecaster.choose(y, season: 168) == "holt_winters")
+        #expect(Forecaster.selectionSeasons == 4)
+    }
+
+    @Test func seasonAheadFitKeepsTheLevelSmoothUnderDailyBusyness() throws {
+        // Each day × its own busyness in 0.6…1.4, as in generated data: a one-step fit follows the
+        // day's level (high α), a season-ahead fit does not, and forecasts the next week better.
+        var rng = SplitMix(seed: 31)
+        var y = Self.seasonal(weeks: 13, noise: 2, trend: 0)
+        for d in 0..<(13 * 7) {
+            let b = 0.6 + 0.8 * Double(rng.next() % 1001) / 1000
+            for h in 0..<24 { y[d * 24 + h] *= b }
+        }
+        let train = Array(y[..<(12 * 168)]), test = Array(y[(12 * 168)...])
+        let oneStep = try HoltWinters.fit(train, season: 168), seasonAhead = try HoltWinters.fit(train, season: 168, ahead: 168)
+        #expect(seasonAhead.alpha < oneStep.alpha, "α \(seasonAhead.alpha) vs \(oneStep.alpha)")
+        let f = try Forecaster.forecast(train, season: 168, horizon: 168, model: "holt_winters_season", nonNegative: true)
+        #expect(f.model == "holt_winters_season" && f.values.count == 168)
+        let w1 = try #require(Accuracy.wmape(actual: test, forecast: oneStep.forecast(horizon: 168).values))
+        let w2 = try #require(Accuracy.wmape(actual: test, forecast: f.values))
+        #expect(w2 < w1, "wMAPE season-ahead \(w2) vs one-step \(w1)")
+        // ahead = 1 is the usual fit.
+        #expect(try HoltWinters.fit(train, season: 168, ahead: 1).alpha == oneStep.alpha)
+    }
+
     @Test func accuracyMeasures() {
         #expect(Accuracy.wmape(actual: [10, 0, 30], forecast: [12, 1, 27]) == 6.0 / 40)
         #expect(Accuracy.wmape(actual: [0, 0], forecast: [1, 1]) == nil)

@@ -8,12 +8,16 @@ public struct TimeSeries: Sendable {
     public var values: [Double]
     /// False where the bucket had no input row (kept only when gaps are not filled).
     public var present: [Bool]
+    /// How many observations stand behind each value (calls, surveys), when the caller gave them;
+    /// a mean of 40 calls is trusted more than a mean of 4.
+    public var weights: [Double]?
 
-    public init(start: Int64, step: Int64, values: [Double], present: [Bool]? = nil) {
+    public init(start: Int64, step: Int64, values: [Double], present: [Bool]? = nil, weights: [Double]? = nil) {
         self.start = start
         self.step = step
         self.values = values
         self.present = present ?? Array(repeating: true, count: values.count)
+        self.weights = weights
     }
 
     /// The bucket of value i.
@@ -21,7 +25,8 @@ public struct TimeSeries: Sendable {
 }
 
 /// The series argument of a table function split by key: the first TIMESTAMP column is the
-/// bucket, the last column the value, every other column part of the key.
+/// bucket, the last column the value (with `weighted`: the last but one, the last being the value's
+/// weight), every other column part of the key.
 struct KeyedSeries {
     var keyColumns: [PlanColumn]
     var keys: [[Value]]
@@ -31,18 +36,25 @@ struct KeyedSeries {
 
     /// Reads `relation`; missing buckets are 0 when `zeroFill`, else marked absent.
     /// The step is the smallest gap between buckets of any key (or `step` when given).
-    init(_ relation: QueryResult, function: String, zeroFill: Bool, step given: Int64?) throws {
+    init(_ relation: QueryResult, function: String, zeroFill: Bool, step given: Int64?, weighted: Bool = false) throws {
         let cols = relation.columns
         guard let t = cols.firstIndex(where: { $0.type == .timestamp }) else {
             throw EvaluationError("the series must have a TIMESTAMP bucket column; got (\(cols.map { "\($0.name) \($0.type)" }.joined(separator: ", ")))")
         }
-        let v = cols.count - 1
-        guard v != t, [.int32, .int64, .float64, .bool].contains(cols[v].type) else {
-            throw EvaluationError("the series' last column must be the numeric value; \(cols[v].name) is \(cols[v].type)")
+        let v = cols.count - (weighted ? 2 : 1)
+        guard v >= 0, v != t, [.int32, .int64, .float64, .bool].contains(cols[v].type) else {
+            let which = weighted ? "last but one column must be the numeric value (weighted => true)" : "last column must be the numeric value"
+            throw EvaluationError("the series' \(which); got (\(cols.map { "\($0.name) \($0.type)" }.joined(separator: ", ")))")
         }
-        let keyIdx = cols.indices.filter { $0 != t && $0 != v }
+        let w = cols.count - 1
+        if weighted {
+            guard w != t, [.int32, .int64, .float64].contains(cols[w].type) else {
+                throw EvaluationError("with weighted => true the series' last column must be the numeric weight (e.g. count(*)); \(cols[w].name) is \(cols[w].type)")
+            }
+        }
+        let keyIdx = cols.indices.filter { $0 != t && $0 != v && $0 != w }
         keyColumns = keyIdx.map { cols[$0] }
-        var groups: [[Value]: [(Int64, Double)]] = [:]
+        var groups: [[Value]: [(Int64, Double, Double)]] = [:]
         var order: [[Value]] = []
         for r in 0..<relation.rowCount {
             guard case .timestamp(let at) = relation.data[t].value(at: r) else { continue }
@@ -53,9 +65,20 @@ struct KeyedSeries {
             case .bool(let b): x = b ? 1 : 0
             default: continue
             }
+            var weight = 1.0
+            if weighted {
+                switch relation.data[w].value(at: r) {
+                case .int(let i): weight = Double(i)
+                case .double(let d): weight = d
+                default: continue
+                }
+                guard weight >= 0, weight.isFinite else {
+                    throw EvaluationError("the series' weight column \(cols[w].name) must be ≥ 0; row \(r + 1) has \(weight)")
+                }
+            }
             let key = keyIdx.map { relation.data[$0].value(at: r) }
             if groups[key] == nil { order.append(key) }
-            groups[key, default: []].append((at, x))
+            groups[key, default: []].append((at, x, weight))
         }
         var step = given ?? Int64.max
         if given == nil {
@@ -75,16 +98,24 @@ struct KeyedSeries {
             guard n <= 10_000_000 else { throw EvaluationError("the series spans \(n) buckets of the step; aggregate it to a coarser step") }
             var values = Array(repeating: 0.0, count: n)
             var present = Array(repeating: zeroFill, count: n)
-            for (at, x) in pts {
+            var weights = Array(repeating: 0.0, count: weighted ? n : 0)
+            for (at, x, wt) in pts {
                 guard (at - first) % step == 0 else {
                     throw EvaluationError("bucket \(Value.timestamp(at)) is not on the series' step of \(step / 1_000_000) s; use time_bucket")
                 }
                 let i = Int((at - first) / step)
-                values[i] += x
+                if weighted {
+                    // Two rows in one bucket: their weighted mean, with the weights added.
+                    let total = weights[i] + wt
+                    values[i] = total > 0 ? (values[i] * weights[i] + x * wt) / total : x
+                    weights[i] = total
+                } else {
+                    values[i] += x
+                }
                 present[i] = true
             }
             keys.append(k)
-            series.append(TimeSeries(start: first, step: step, values: values, present: present))
+            series.append(TimeSeries(start: first, step: step, values: values, present: present, weights: weighted ? weights : nil))
         }
     }
 
@@ -166,6 +197,12 @@ struct ArgumentReader {
         let l = s.lowercased()
         guard allowed.contains(l) else { throw EvaluationError("argument \(name) must be one of \(allowed.map { "'\($0)'" }.joined(separator: ", ")), got '\(s)'") }
         return l
+    }
+
+    func bool(_ name: String, default d: Bool) throws -> Bool {
+        guard let a = scalar(name) else { return d }
+        guard case .value(let v, _) = a, case .bool(let b) = v else { throw EvaluationError("argument \(name) must be true or false") }
+        return b
     }
 
     func interval(_ name: String) throws -> Int64? {

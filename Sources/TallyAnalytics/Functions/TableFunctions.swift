@@ -3,8 +3,8 @@ import TallyStorage
 
 /// forecast(...) and anomalies(...) as table functions over a (SELECT …) series argument.
 enum TableFunctions {
-    static let forecastSignature = "forecast(series (SELECT [key, …] bucket, value …), horizon [, model 'auto'|'seasonal_naive'|'holt_winters' [, season]])"
-    static let anomaliesSignature = "anomalies(series (SELECT [key, …] bucket, value …) [, method 'mad_seasonal'|'rolling_z' [, threshold [, window]]] [, season, min_scale, level_window, transform 'none'|'sqrt'|'log'])"
+    static let forecastSignature = "forecast(series (SELECT [key, …] bucket, value …), horizon [, model 'auto'|'seasonal_naive'|'holt_winters'|'holt_winters_season' [, season]])"
+    static let anomaliesSignature = "anomalies(series (SELECT [key, …] bucket, value …) [, method 'mad_seasonal'|'rolling_z' [, threshold [, window]]] [, season, min_scale, level_window, transform 'none'|'sqrt'|'log', span, weighted])"
 
     static func register(into r: FunctionRegistry) {
         r.registerTable("forecast", signature: forecastSignature, forecast)
@@ -33,14 +33,19 @@ enum TableFunctions {
     /// Output: key columns, bucket, value, expected, score, severity, method — flagged points only.
     /// Missing buckets are absent (not zero): a metric like AHT has no value in an empty hour.
     static func anomalies(_ call: TableFunctionCall) throws -> QueryResult {
-        let a = try ArgumentReader(call, parameters: ["series", "method", "threshold", "window", "season", "min_scale", "level_window", "transform", "step_s"])
-        let input = try KeyedSeries(try a.relation("series"), function: "anomalies", zeroFill: false, step: try a.interval("step_s"))
+        let a = try ArgumentReader(call, parameters: ["series", "method", "threshold", "window", "season", "min_scale", "level_window", "transform", "step_s", "span", "weighted"])
+        let weighted = try a.bool("weighted", default: false)
+        let input = try KeyedSeries(try a.relation("series"), function: "anomalies", zeroFill: false, step: try a.interval("step_s"), weighted: weighted)
         let method = try a.string("method", default: "mad_seasonal", allowed: AnomalyDetector.methods)
         let threshold = try a.double("threshold", default: AnomalyDetector.defaultThreshold(method))
         guard threshold > 0 else { throw EvaluationError("argument threshold must be > 0") }
         let window = try a.int("window", default: 24, range: 2...100_000)!
         let levelWindow = try a.int("level_window", default: 0, range: 0...100_000)!
         let transform = try a.string("transform", default: "none", allowed: ["none", "sqrt", "log"])
+        let span = try a.int("span", default: 1, range: 1...1_000)!
+        if method == "rolling_z" && (span > 1 || weighted) {
+            throw EvaluationError("span and weighted apply to method 'mad_seasonal' only")
+        }
         let minScale = try a.double("min_scale", default: 0)
         guard minScale >= 0 else { throw EvaluationError("argument min_scale must be ≥ 0") }
         var out = OutputColumns(input.keyColumns + [PlanColumn("bucket", .timestamp), PlanColumn("value", .float64), PlanColumn("expected", .float64),
@@ -49,7 +54,7 @@ enum TableFunctions {
         for (key, s) in zip(input.keys, input.series) {
             let found = method == "rolling_z"
                 ? AnomalyDetector.rollingZ(s, window: window, threshold: threshold, minScale: minScale)
-                : AnomalyDetector.madSeasonal(s, season: m, threshold: threshold, minScale: minScale, levelWindow: levelWindow, transform: transform)
+                : AnomalyDetector.madSeasonal(s, season: m, threshold: threshold, minScale: minScale, levelWindow: levelWindow, transform: transform, span: span)
             for x in found {
                 out.append(key + [.timestamp(s.time(x.index)), .double(x.value), .double(x.expected), .double(x.score), .string(x.severity), .string(method)])
             }
